@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what building and testing plainroute needs, when it is missing (Debian/Ubuntu, as root).
+# Idempotent and quiet when everything is there, so `make test` can run it every time.
+set -euo pipefail
+
+missing=()
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
+need java openjdk-17-jdk-headless
+need javac openjdk-17-jdk-headless
+need mvn maven
+need go golang-go
+need ip iproute2
+need curl curl
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    echo "missing: ${missing[*]} — install them (Debian packages) and run again" >&2
+    exit 1
+  fi
+  echo "installing ${missing[*]} ..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')
+if [ "${java_major%%.*}" -lt 17 ]; then
+  echo "Java 17 or newer is needed (found $java_major)" >&2
+  exit 1
+fi
+go_minor=$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+if [ -z "$go_minor" ] || [ "$go_minor" -lt 21 ]; then
+  # Go 1.21+ fetches the toolchain hack/k8s/go.mod asks for by itself; older ones cannot.
+  echo "Go 1.21 or newer is needed to build the test control plane (found $(go env GOVERSION))" >&2
+  exit 1
+fi

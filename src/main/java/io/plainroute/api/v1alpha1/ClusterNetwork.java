@@ -1,0 +1,31 @@
+package io.plainroute.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * The cluster's pod address ranges and how they are cut into node subnets. One per cluster: a
+ * second one is reported as a conflict and ignored.
+ */
+@Group(ClusterNetwork.GROUP)
+@Version(ClusterNetwork.VERSION)
+@ShortNames("cn")
+@AdditionalPrinterColumn(name = "CIDRS", jsonPath = ".spec.clusterCIDRs", type = Type.STRING)
+@AdditionalPrinterColumn(name = "NODE-PREFIX", jsonPath = ".spec.nodeSubnetPrefixLength", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "ALLOCATED", jsonPath = ".status.allocated", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "CAPACITY", jsonPath = ".status.capacity", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = Type.STRING)
+@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+public class ClusterNetwork extends CustomResource<ClusterNetworkSpec, ClusterNetworkStatus> {
+  public static final String GROUP = "plainroute.io";
+  public static final String VERSION = "v1alpha1";
+
+  @Override
+  protected ClusterNetworkStatus initStatus() {
+    return new ClusterNetworkStatus();
+  }
+}

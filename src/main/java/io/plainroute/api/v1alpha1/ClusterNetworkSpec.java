@@ -1,0 +1,139 @@
+package io.plainroute.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the user declares. CEL rules make the API server refuse what would break running nodes:
+ * ranges are append-only and the node prefix length is immutable, because every existing node's
+ * subnet and every route on every node derives from them.
+ */
+@ValidationRule(
+    value = "!has(self.clusterCIDRs) || self.clusterCIDRs.all(c, !isCIDR(c) || cidr(c).prefixLength() < self.nodeSubnetPrefixLength)",
+    messageExpression = "'spec.nodeSubnetPrefixLength (' + string(self.nodeSubnetPrefixLength) + ') must be longer than the prefix of every entry of spec.clusterCIDRs, so that each range holds at least two node subnets: use a larger nodeSubnetPrefixLength or wider ranges'",
+    fieldPath = ".nodeSubnetPrefixLength",
+    reason = "FieldValueInvalid")
+public class ClusterNetworkSpec {
+
+  @Required
+  @Size(min = 1, max = 16)
+  @JsonPropertyDescription("IPv4 ranges that pod subnets are cut from, e.g. 10.244.0.0/16. Append-only: add a range when the pool runs low; existing entries can never be changed or removed.")
+  @ValidationRule(
+      value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4 && string(cidr(c).masked()) == c)",
+      messageExpression = "'spec.clusterCIDRs: ' + self.filter(c, !(isCIDR(c) && cidr(c).ip().family() == 4 && string(cidr(c).masked()) == c)).join(', ') + ' is not an IPv4 network in canonical form; write it like 10.244.0.0/16 (no host bits set)'",
+      reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = "self.all(a, !isCIDR(a) || self.filter(b, isCIDR(b) && (cidr(a).containsCIDR(b) || cidr(b).containsCIDR(a))).size() == 1)",
+      message = "spec.clusterCIDRs: entries must not overlap or repeat each other; remove the overlapping entry",
+      reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = "oldSelf.all(c, c in self)",
+      message = "spec.clusterCIDRs is append-only: existing ranges hold node subnets and cannot be changed or removed; add a new range instead",
+      reason = "FieldValueForbidden")
+  private List<@Size(max = 18) String> clusterCIDRs = new ArrayList<>();
+
+  @Default("24")
+  @Min(1)
+  @Max(30)
+  @JsonPropertyDescription("Prefix length of each node's pod subnet (24 gives 254 pod addresses a node). Immutable.")
+  @ValidationRule(
+      value = "self == oldSelf",
+      message = "spec.nodeSubnetPrefixLength is immutable: every node's subnet was cut with it; create the ClusterNetwork anew to change it",
+      reason = "FieldValueForbidden")
+  private Integer nodeSubnetPrefixLength = 24;
+
+  @Default("cni0")
+  @Size(min = 1, max = 15)
+  @JsonPropertyDescription("Name of the bridge the agent creates on every node (a Linux interface name, at most 15 characters).")
+  @ValidationRule(
+      value = "self.matches('^[a-zA-Z0-9][a-zA-Z0-9_.-]*$')",
+      message = "spec.bridgeName must be a Linux interface name: 1 to 15 letters, digits, '_', '.' or '-', starting with a letter or digit (e.g. cni0)",
+      reason = "FieldValueInvalid")
+  private String bridgeName = "cni0";
+
+  @Default("0")
+  @Min(0)
+  @Max(65535)
+  @JsonPropertyDescription("MTU of the bridge and pod interfaces; 0 takes the MTU of the node's uplink.")
+  @ValidationRule(
+      value = "self == 0 || self >= 576",
+      message = "spec.mtu must be 0 (use the uplink's MTU) or at least 576, the smallest IPv4 MTU every host must accept",
+      reason = "FieldValueInvalid")
+  private Integer mtu = 0;
+
+  @Default("true")
+  @JsonPropertyDescription("Masquerade pod traffic whose destination lies outside spec.clusterCIDRs. Pod-to-pod traffic is never NATed.")
+  private Boolean masquerade = true;
+
+  @Default("true")
+  @JsonPropertyDescription("Also set Node.spec.podCIDR(s) to the node's subnet when the Node has none.")
+  private Boolean writeNodePodCIDR = true;
+
+  @JsonPropertyDescription("Labels a Node must carry to get a subnet (matchLabels semantics). Empty selects every node.")
+  private Map<String, String> nodeSelector = new LinkedHashMap<>();
+
+  public List<String> getClusterCIDRs() {
+    return clusterCIDRs;
+  }
+
+  public void setClusterCIDRs(List<String> clusterCIDRs) {
+    this.clusterCIDRs = clusterCIDRs;
+  }
+
+  public Integer getNodeSubnetPrefixLength() {
+    return nodeSubnetPrefixLength;
+  }
+
+  public void setNodeSubnetPrefixLength(Integer nodeSubnetPrefixLength) {
+    this.nodeSubnetPrefixLength = nodeSubnetPrefixLength;
+  }
+
+  public String getBridgeName() {
+    return bridgeName;
+  }
+
+  public void setBridgeName(String bridgeName) {
+    this.bridgeName = bridgeName;
+  }
+
+  public Integer getMtu() {
+    return mtu;
+  }
+
+  public void setMtu(Integer mtu) {
+    this.mtu = mtu;
+  }
+
+  public Boolean getMasquerade() {
+    return masquerade;
+  }
+
+  public void setMasquerade(Boolean masquerade) {
+    this.masquerade = masquerade;
+  }
+
+  public Boolean getWriteNodePodCIDR() {
+    return writeNodePodCIDR;
+  }
+
+  public void setWriteNodePodCIDR(Boolean writeNodePodCIDR) {
+    this.writeNodePodCIDR = writeNodePodCIDR;
+  }
+
+  public Map<String, String> getNodeSelector() {
+    return nodeSelector;
+  }
+
+  public void setNodeSelector(Map<String, String> nodeSelector) {
+    this.nodeSelector = nodeSelector;
+  }
+}

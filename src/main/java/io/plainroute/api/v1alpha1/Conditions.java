@@ -1,0 +1,14 @@
+package io.plainroute.api.v1alpha1;
+
+/** Condition types and reasons, as they read in {@code kubectl describe}. */
+public final class Conditions {
+  public static final String READY = "Ready";
+  public static final String POOL_EXHAUSTED = "PoolExhausted";
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String CONFLICT = "Conflict";
+
+  public static final String TRUE = "True";
+  public static final String FALSE = "False";
+
+  private Conditions() {}
+}

@@ -1,0 +1,31 @@
+package io.plainroute.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * One node's share of the pod network, named after its Node and owned by it. The controller writes
+ * the spec; the agent on that node writes the status (except the Conflict condition, which the
+ * controller owns).
+ */
+@Group(ClusterNetwork.GROUP)
+@Version(ClusterNetwork.VERSION)
+@ShortNames("nn")
+@AdditionalPrinterColumn(name = "NODE", jsonPath = ".spec.nodeName", type = Type.STRING)
+@AdditionalPrinterColumn(name = "POD-CIDR", jsonPath = ".spec.podCIDR", type = Type.STRING)
+@AdditionalPrinterColumn(name = "GATEWAY", jsonPath = ".spec.gateway", type = Type.STRING)
+@AdditionalPrinterColumn(name = "NODE-IP", jsonPath = ".spec.nodeIP", type = Type.STRING)
+@AdditionalPrinterColumn(name = "ROUTES", jsonPath = ".status.routes", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = Type.STRING)
+@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+public class NodeNetwork extends CustomResource<NodeNetworkSpec, NodeNetworkStatus> {
+
+  @Override
+  protected NodeNetworkStatus initStatus() {
+    return new NodeNetworkStatus();
+  }
+}

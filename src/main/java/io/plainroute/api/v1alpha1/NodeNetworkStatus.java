@@ -1,0 +1,68 @@
+package io.plainroute.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the agent on the node did and found. The Conflict condition (duplicate node IP or uplink MAC
+ * across nodes) is the controller's, written with a field manager of its own.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class NodeNetworkStatus {
+  private String bridge;
+  private Integer routes;
+  private Uplink uplink;
+  private List<UnreachablePeer> unreachablePeers = new ArrayList<>();
+  private List<Condition> conditions = new ArrayList<>();
+  private Long observedGeneration;
+
+  public String getBridge() {
+    return bridge;
+  }
+
+  public void setBridge(String bridge) {
+    this.bridge = bridge;
+  }
+
+  public Integer getRoutes() {
+    return routes;
+  }
+
+  public void setRoutes(Integer routes) {
+    this.routes = routes;
+  }
+
+  public Uplink getUplink() {
+    return uplink;
+  }
+
+  public void setUplink(Uplink uplink) {
+    this.uplink = uplink;
+  }
+
+  public List<UnreachablePeer> getUnreachablePeers() {
+    return unreachablePeers;
+  }
+
+  public void setUnreachablePeers(List<UnreachablePeer> unreachablePeers) {
+    this.unreachablePeers = unreachablePeers;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+}

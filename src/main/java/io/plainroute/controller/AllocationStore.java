@@ -1,0 +1,49 @@
+package io.plainroute.controller;
+
+import inet.ipaddr.ipv4.IPv4Address;
+import io.fabric8.kubernetes.api.model.Node;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.api.v1alpha1.NodeNetworkSpec;
+import io.plainroute.api.v1alpha1.SubnetClaim;
+import java.util.List;
+
+/**
+ * The allocator's reads and writes, so that its decisions can be followed without a cluster. Every
+ * write that decides who holds a subnet is one the API server can refuse: creating a claim whose
+ * name exists fails, and deletes carry the resourceVersion they were decided on.
+ */
+interface AllocationStore {
+
+  /** All NodeNetworks, read from the API server (not a cache): the allocator acts on what is. */
+  List<NodeNetwork> listNodeNetworks();
+
+  /** All SubnetClaims, read from the API server. */
+  List<SubnetClaim> listClaims();
+
+  /** Asks the API server whether the Node exists, before anything of it is released. */
+  boolean nodeExists(String name);
+
+  /** Claims {@code subnet} for the node; false when somebody holds it already. */
+  boolean claim(IPv4Address subnet, Node node, String clusterNetwork);
+
+  /** Deletes a claim, unless it changed since it was read. */
+  void release(SubnetClaim claim);
+
+  /** Creates the node's NodeNetwork; returns the one that exists when another was there first. */
+  NodeNetwork createNodeNetwork(Node node, NodeNetworkSpec spec, String clusterNetwork);
+
+  /** Deletes a NodeNetwork, unless it changed since it was read. */
+  void deleteNodeNetwork(NodeNetwork nodeNetwork);
+
+  void setNodeIP(NodeNetwork nodeNetwork, String nodeIP);
+
+  /** Sets Node.spec.podCIDR(s), which Kubernetes lets be set once. */
+  void setNodePodCIDR(Node node, String podCIDR);
+
+  void recordEvent(Node node, EventType type, String reason, String message);
+
+  enum EventType {
+    Normal,
+    Warning
+  }
+}

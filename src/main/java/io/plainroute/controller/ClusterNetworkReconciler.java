@@ -1,0 +1,131 @@
+package io.plainroute.controller;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.plainroute.Roles;
+import io.plainroute.api.v1alpha1.ClusterNetwork;
+import io.plainroute.api.v1alpha1.ClusterNetworkStatus;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.api.v1alpha1.SubnetClaim;
+import io.plainroute.ipam.PoolSpec;
+import io.quarkus.arc.lookup.LookupIfProperty;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles the cluster's ClusterNetwork against its Nodes: every event on a Node, NodeNetwork or
+ * SubnetClaim leads to one whole-cluster allocation pass. Bursts of node events coalesce into few
+ * passes because JOSDK never runs two passes for one ClusterNetwork at once.
+ */
+@ApplicationScoped
+@LookupIfProperty(name = Roles.PROPERTY, stringValue = Roles.CONTROLLER, lookupIfMissing = false)
+@ControllerConfiguration(
+    name = "clusternetwork",
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
+  /** How soon a pass that met API errors is retried. */
+  private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
+
+  private final SubnetAllocator allocator;
+  private final ClusterNetworkStatusFactory statuses = new ClusterNetworkStatusFactory(Clock.systemUTC());
+  private final PoolMetrics metrics;
+
+  public ClusterNetworkReconciler(KubernetesClient client, PoolMetrics metrics) {
+    this.allocator = new SubnetAllocator(new KubernetesAllocationStore(client));
+    this.metrics = metrics;
+  }
+
+  @Override
+  public List<EventSource<?, ClusterNetwork>> prepareEventSources(EventSourceContext<ClusterNetwork> context) {
+    IndexerResourceCache<ClusterNetwork> clusterNetworks = context.getPrimaryCache();
+    return List.of(
+        new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, ClusterNetwork.class)
+            .withSecondaryToPrimaryMapper(n -> all(clusterNetworks))
+            .withOnUpdateFilter(ClusterNetworkReconciler::mattersForAllocation)
+            .build(), context),
+        new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeNetwork.class, ClusterNetwork.class)
+            .withSecondaryToPrimaryMapper(nn -> all(clusterNetworks))
+            .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()))
+            .build(), context),
+        new InformerEventSource<>(InformerEventSourceConfiguration.from(SubnetClaim.class, ClusterNetwork.class)
+            .withSecondaryToPrimaryMapper(c -> all(clusterNetworks))
+            .build(), context));
+  }
+
+  @Override
+  public UpdateControl<ClusterNetwork> reconcile(ClusterNetwork cn, Context<ClusterNetwork> context) {
+    String name = cn.getMetadata().getName();
+    String active = active(context.getPrimaryCache().list().toList()).orElse(name);
+    if (!active.equals(name)) {
+      return patchIfChanged(cn, statuses.conflicting(cn, active));
+    }
+    List<Node> nodes = nodes(context);
+    PoolSpec.Result spec = PoolSpec.validate(cn.getSpec().getClusterCIDRs(), cn.getSpec().getNodeSubnetPrefixLength());
+    AllocationOutcome outcome;
+    ClusterNetworkStatus status;
+    if (spec instanceof PoolSpec.Valid valid) {
+      outcome = allocator.sync(name, cn.getSpec(), Optional.of(valid.pool()), nodes);
+      status = statuses.fromOutcome(cn, outcome);
+    } else {
+      outcome = allocator.sync(name, cn.getSpec(), Optional.empty(), nodes);
+      status = statuses.invalid(cn, ((PoolSpec.Invalid) spec).problems());
+    }
+    metrics.record(name, outcome);
+    UpdateControl<ClusterNetwork> control = patchIfChanged(cn, status);
+    return outcome.failures().isEmpty() ? control : control.rescheduleAfter(RETRY_AFTER_FAILURE);
+  }
+
+  /** The oldest ClusterNetwork is the cluster's; ties (same second) go by name. */
+  static Optional<String> active(List<ClusterNetwork> all) {
+    return all.stream()
+        .filter(cn -> cn.getMetadata().getDeletionTimestamp() == null)
+        .min(Comparator.comparing((ClusterNetwork cn) -> Objects.requireNonNullElse(cn.getMetadata().getCreationTimestamp(), ""))
+            .thenComparing(cn -> cn.getMetadata().getName()))
+        .map(cn -> cn.getMetadata().getName());
+  }
+
+  private static UpdateControl<ClusterNetwork> patchIfChanged(ClusterNetwork cn, ClusterNetworkStatus status) {
+    if (status.equals(cn.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    cn.setStatus(status);
+    return UpdateControl.patchStatus(cn);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Node> nodes(Context<ClusterNetwork> context) {
+    var source = (InformerEventSource<Node, ClusterNetwork>) context.eventSourceRetriever().getEventSourceFor(Node.class);
+    return source.list(n -> true).toList();
+  }
+
+  /** Kubelets update their Node every few seconds; only labels, addresses and podCIDR matter here. */
+  private static boolean mattersForAllocation(Node now, Node before) {
+    return !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
+        || !Objects.equals(NodeAddresses.nodeIP(now), NodeAddresses.nodeIP(before))
+        || !Objects.equals(NodeAddresses.podCIDR(now), NodeAddresses.podCIDR(before));
+  }
+
+  private static <T extends HasMetadata> Set<ResourceID> all(IndexerResourceCache<T> cache) {
+    return cache.list().map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+}

@@ -1,0 +1,153 @@
+package io.plainroute.controller;
+
+import inet.ipaddr.ipv4.IPv4Address;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.api.v1alpha1.NodeNetworkSpec;
+import io.plainroute.api.v1alpha1.SubnetClaim;
+import io.plainroute.api.v1alpha1.SubnetClaimSpec;
+import io.plainroute.ipam.Cidrs;
+import java.net.HttpURLConnection;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** {@link AllocationStore} on the Kubernetes API: the API server arbitrates every claim. */
+final class KubernetesAllocationStore implements AllocationStore {
+  private static final Logger LOG = Logger.getLogger(KubernetesAllocationStore.class);
+  /** Node events go to "default", where kubectl describe node looks for them (as the kubelet's do). */
+  private static final String NODE_EVENT_NAMESPACE = "default";
+  private static final String COMPONENT = "plainroute-controller";
+
+  private final KubernetesClient client;
+
+  KubernetesAllocationStore(KubernetesClient client) {
+    this.client = client;
+  }
+
+  @Override
+  public List<NodeNetwork> listNodeNetworks() {
+    return client.resources(NodeNetwork.class).list().getItems();
+  }
+
+  @Override
+  public List<SubnetClaim> listClaims() {
+    return client.resources(SubnetClaim.class).list().getItems();
+  }
+
+  @Override
+  public boolean nodeExists(String name) {
+    return client.nodes().withName(name).get() != null;
+  }
+
+  @Override
+  public boolean claim(IPv4Address subnet, Node node, String clusterNetwork) {
+    SubnetClaim claim = new SubnetClaim();
+    claim.setMetadata(ownedBy(node, Cidrs.objectName(subnet), clusterNetwork));
+    claim.setSpec(new SubnetClaimSpec(subnet.toCanonicalString(), node.getMetadata().getName(), clusterNetwork));
+    try {
+      client.resource(claim).create();
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void release(SubnetClaim claim) {
+    deleteUnchanged(claim);
+    LOG.debugf("released claim %s of node %s", claim.getSpec().getCidr(), claim.getSpec().getNodeName());
+  }
+
+  @Override
+  public NodeNetwork createNodeNetwork(Node node, NodeNetworkSpec spec, String clusterNetwork) {
+    NodeNetwork nn = new NodeNetwork();
+    nn.setMetadata(ownedBy(node, node.getMetadata().getName(), clusterNetwork));
+    nn.setSpec(spec);
+    try {
+      return client.resource(nn).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        NodeNetwork existing = client.resources(NodeNetwork.class).withName(node.getMetadata().getName()).get();
+        if (existing != null) {
+          return existing;
+        }
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void deleteNodeNetwork(NodeNetwork nodeNetwork) {
+    deleteUnchanged(nodeNetwork);
+  }
+
+  @Override
+  public void setNodeIP(NodeNetwork nodeNetwork, String nodeIP) {
+    client.resources(NodeNetwork.class).withName(nodeNetwork.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"nodeIP\":\"" + nodeIP + "\"}}");
+  }
+
+  @Override
+  public void setNodePodCIDR(Node node, String podCIDR) {
+    try {
+      client.nodes().withName(node.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
+          "{\"spec\":{\"podCIDR\":\"" + podCIDR + "\",\"podCIDRs\":[\"" + podCIDR + "\"]}}");
+    } catch (KubernetesClientException e) {
+      // Node.spec.podCIDR can be set once; someone else (kube-controller-manager's IPAM?) was first.
+      LOG.warnf("node %s: could not set spec.podCIDR to %s: %s", node.getMetadata().getName(), podCIDR, e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
+    }
+  }
+
+  @Override
+  public void recordEvent(Node node, EventType type, String reason, String message) {
+    String now = Instant.now().toString();
+    try {
+      client.v1().events().inNamespace(NODE_EVENT_NAMESPACE).resource(new EventBuilder()
+          .withNewMetadata().withName(node.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13)).endMetadata()
+          .withInvolvedObject(new ObjectReferenceBuilder().withKind("Node").withApiVersion("v1")
+              .withName(node.getMetadata().getName()).withUid(node.getMetadata().getUid()).build())
+          .withType(type.name()).withReason(reason).withMessage(message)
+          .withNewSource().withComponent(COMPONENT).endSource()
+          .withReportingComponent(COMPONENT)
+          .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+          .build()).create();
+    } catch (KubernetesClientException e) {
+      LOG.debugf("could not record event %s on node %s: %s", reason, node.getMetadata().getName(), e.getMessage());
+    }
+  }
+
+  private static ObjectMeta ownedBy(Node node, String name, String clusterNetwork) {
+    OwnerReference owner = new OwnerReferenceBuilder().withApiVersion("v1").withKind("Node")
+        .withName(node.getMetadata().getName()).withUid(node.getMetadata().getUid()).build();
+    return new ObjectMetaBuilder().withName(name)
+        .withLabels(Labels.of(clusterNetwork, node.getMetadata().getName()))
+        .withOwnerReferences(owner).build();
+  }
+
+  /** Deletes what was read, not what may have replaced it since: the resourceVersion must match. */
+  private void deleteUnchanged(HasMetadata item) {
+    try {
+      client.resource(item).lockResourceVersion().delete();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+}
