@@ -98,7 +98,10 @@ final class SubnetAllocator {
       for (String node : List.copyOf(claimsByNode.keySet())) {
         if (!nodeNetworks.containsKey(node) && isGone(node)) {
           for (SubnetClaim claim : claimsByNode.remove(node)) {
-            attempt("release claim " + claim.getMetadata().getName(), () -> store.release(claim));
+            attempt("release claim " + claim.getMetadata().getName(), () -> {
+              store.release(claim);
+              subnetOf(claim).filter(s -> !heldByNodeNetwork(s)).ifPresent(taken::remove);
+            });
           }
         }
       }
@@ -240,6 +243,10 @@ final class SubnetAllocator {
       }
       Map<String, String> labels = Objects.requireNonNullElse(node.getMetadata().getLabels(), Map.of());
       return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    }
+
+    private boolean heldByNodeNetwork(IPv4Address subnet) {
+      return nodeNetworks.values().stream().anyMatch(nn -> podCIDR(nn).filter(subnet::equals).isPresent());
     }
 
     private List<SubnetClaim> claimsOf(String node) {

@@ -1,0 +1,107 @@
+package io.plainroute.controller;
+
+import inet.ipaddr.ipv4.IPv4Address;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.api.v1alpha1.NodeNetworkSpec;
+import io.plainroute.api.v1alpha1.SubnetClaim;
+import io.plainroute.api.v1alpha1.SubnetClaimSpec;
+import io.plainroute.ipam.Cidrs;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The API server's arbitration rules that the allocator relies on (create fails on a taken name),
+ * kept in maps, so the allocator's decisions can be checked in milliseconds. The integration tests
+ * check the same against a real kube-apiserver.
+ */
+final class InMemoryAllocationStore implements AllocationStore {
+  final Map<String, NodeNetwork> nodeNetworks = new LinkedHashMap<>();
+  final Map<String, SubnetClaim> claims = new LinkedHashMap<>();
+  final Set<String> liveNodes = new TreeSet<>();
+  final Map<String, String> nodePodCIDRs = new LinkedHashMap<>();
+  final List<String> events = new ArrayList<>();
+
+  @Override
+  public List<NodeNetwork> listNodeNetworks() {
+    return List.copyOf(nodeNetworks.values());
+  }
+
+  @Override
+  public List<SubnetClaim> listClaims() {
+    return List.copyOf(claims.values());
+  }
+
+  @Override
+  public boolean nodeExists(String name) {
+    return liveNodes.contains(name);
+  }
+
+  @Override
+  public boolean claim(IPv4Address subnet, Node node, String clusterNetwork) {
+    return putClaim(subnet.toCanonicalString(), node.getMetadata().getName(), clusterNetwork);
+  }
+
+  boolean putClaim(String cidr, String node, String clusterNetwork) {
+    String name = cidr.replace('/', '-');
+    if (claims.containsKey(name)) {
+      return false;
+    }
+    SubnetClaim claim = new SubnetClaim();
+    claim.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    claim.setSpec(new SubnetClaimSpec(cidr, node, clusterNetwork));
+    claims.put(name, claim);
+    return true;
+  }
+
+  @Override
+  public void release(SubnetClaim claim) {
+    claims.remove(claim.getMetadata().getName());
+  }
+
+  @Override
+  public NodeNetwork createNodeNetwork(Node node, NodeNetworkSpec spec, String clusterNetwork) {
+    return nodeNetworks.computeIfAbsent(node.getMetadata().getName(), name -> nodeNetwork(name, spec));
+  }
+
+  static NodeNetwork nodeNetwork(String name, NodeNetworkSpec spec) {
+    NodeNetwork nn = new NodeNetwork();
+    nn.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    nn.setSpec(new NodeNetworkSpec(spec.getNodeName(), spec.getPodCIDR(), spec.getGateway(), spec.getNodeIP()));
+    return nn;
+  }
+
+  @Override
+  public void deleteNodeNetwork(NodeNetwork nodeNetwork) {
+    nodeNetworks.remove(nodeNetwork.getMetadata().getName());
+  }
+
+  @Override
+  public void setNodeIP(NodeNetwork nodeNetwork, String nodeIP) {
+    nodeNetworks.get(nodeNetwork.getMetadata().getName()).getSpec().setNodeIP(nodeIP);
+  }
+
+  @Override
+  public void setNodePodCIDR(Node node, String podCIDR) {
+    nodePodCIDRs.putIfAbsent(node.getMetadata().getName(), podCIDR);
+  }
+
+  @Override
+  public void recordEvent(Node node, EventType type, String reason, String message) {
+    events.add(node.getMetadata().getName() + ":" + reason);
+  }
+
+  String podCIDROf(String node) {
+    NodeNetwork nn = nodeNetworks.get(node);
+    return nn == null ? null : nn.getSpec().getPodCIDR();
+  }
+
+  static String name(IPv4Address subnet) {
+    return Cidrs.objectName(subnet);
+  }
+}
