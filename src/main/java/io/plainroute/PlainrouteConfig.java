@@ -19,7 +19,10 @@ public interface PlainrouteConfig {
     @WithDefault("plainroute-controller")
     String leaseName();
 
-    /** Namespace of the Lease; defaults to the pod's own (POD_NAMESPACE from the downward API). */
+    /** This replica's name in the Lease; defaults to the pod name (or hostname) plus a random suffix. */
+    Optional<String> identity();
+
+    /** Namespace of the Lease; defaults to the pod's own (POD_NAMESPACE or KUBERNETES_NAMESPACE from the downward API). */
     Optional<String> namespace();
 
     @WithDefault("15s")

@@ -29,8 +29,8 @@ interface AllocationStore {
   /** Deletes a claim, unless it changed since it was read. */
   void release(SubnetClaim claim);
 
-  /** Creates the node's NodeNetwork; returns the one that exists when another was there first. */
-  NodeNetwork createNodeNetwork(Node node, NodeNetworkSpec spec, String clusterNetwork);
+  /** Creates the node's NodeNetwork, or finds the one another instance created first. */
+  Created<NodeNetwork> createNodeNetwork(Node node, NodeNetworkSpec spec, String clusterNetwork);
 
   /** Deletes a NodeNetwork, unless it changed since it was read. */
   void deleteNodeNetwork(NodeNetwork nodeNetwork);
@@ -41,6 +41,9 @@ interface AllocationStore {
   void setNodePodCIDR(Node node, String podCIDR);
 
   void recordEvent(Node node, EventType type, String reason, String message);
+
+  /** An object as it now exists, and whether this call created it. */
+  record Created<T>(T object, boolean byUs) {}
 
   enum EventType {
     Normal,

@@ -75,17 +75,17 @@ final class KubernetesAllocationStore implements AllocationStore {
   }
 
   @Override
-  public NodeNetwork createNodeNetwork(Node node, NodeNetworkSpec spec, String clusterNetwork) {
+  public Created<NodeNetwork> createNodeNetwork(Node node, NodeNetworkSpec spec, String clusterNetwork) {
     NodeNetwork nn = new NodeNetwork();
     nn.setMetadata(ownedBy(node, node.getMetadata().getName(), clusterNetwork));
     nn.setSpec(spec);
     try {
-      return client.resource(nn).create();
+      return new Created<>(client.resource(nn).create(), true);
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
         NodeNetwork existing = client.resources(NodeNetwork.class).withName(node.getMetadata().getName()).get();
         if (existing != null) {
-          return existing;
+          return new Created<>(existing, false);
         }
       }
       throw e;

@@ -158,15 +158,18 @@ final class SubnetAllocator {
       String podCIDR = subnet.get().toCanonicalString();
       NodeNetworkSpec wanted = new NodeNetworkSpec(
           name, podCIDR, Cidrs.gateway(subnet.get()).toCanonicalString(), NodeAddresses.nodeIP(node).orElse(""));
-      NodeNetwork actual = store.createNodeNetwork(node, wanted, clusterNetwork);
+      AllocationStore.Created<NodeNetwork> written = store.createNodeNetwork(node, wanted, clusterNetwork);
+      NodeNetwork actual = written.object();
       nodeNetworks.put(name, actual);
       if (!podCIDR.equals(actual.getSpec().getPodCIDR())) {
         // Another instance gave this node a subnet first: ours goes back to the pool.
         dropClaimsOtherThan(name, actual.getSpec().getPodCIDR());
         return;
       }
-      LOG.infof("allocated %s to node %s", podCIDR, name);
-      store.recordEvent(node, EventType.Normal, "SubnetAllocated", "Pod subnet " + podCIDR + " allocated from ClusterNetwork " + clusterNetwork + ".");
+      if (written.byUs()) {
+        LOG.infof("allocated %s to node %s", podCIDR, name);
+        store.recordEvent(node, EventType.Normal, "SubnetAllocated", "Pod subnet " + podCIDR + " allocated from ClusterNetwork " + clusterNetwork + ".");
+      }
       writeNodePodCIDR(node, podCIDR);
     }
 

@@ -65,8 +65,14 @@ final class InMemoryAllocationStore implements AllocationStore {
   }
 
   @Override
-  public NodeNetwork createNodeNetwork(Node node, NodeNetworkSpec spec, String clusterNetwork) {
-    return nodeNetworks.computeIfAbsent(node.getMetadata().getName(), name -> nodeNetwork(name, spec));
+  public Created<NodeNetwork> createNodeNetwork(Node node, NodeNetworkSpec spec, String clusterNetwork) {
+    NodeNetwork existing = nodeNetworks.get(node.getMetadata().getName());
+    if (existing != null) {
+      return new Created<>(existing, false);
+    }
+    NodeNetwork created = nodeNetwork(node.getMetadata().getName(), spec);
+    nodeNetworks.put(node.getMetadata().getName(), created);
+    return new Created<>(created, true);
   }
 
   static NodeNetwork nodeNetwork(String name, NodeNetworkSpec spec) {

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 @ValidationRule(
     value = "!has(self.clusterCIDRs) || self.clusterCIDRs.all(c, !isCIDR(c) || cidr(c).prefixLength() < self.nodeSubnetPrefixLength)",
-    messageExpression = "'spec.nodeSubnetPrefixLength (' + string(self.nodeSubnetPrefixLength) + ') must be longer than the prefix of every entry of spec.clusterCIDRs, so that each range holds at least two node subnets: use a larger nodeSubnetPrefixLength or wider ranges'",
+    message = "spec.nodeSubnetPrefixLength must be longer than the prefix of every entry of spec.clusterCIDRs, so that each range holds at least two node subnets: use a larger nodeSubnetPrefixLength or wider ranges",
     fieldPath = ".nodeSubnetPrefixLength",
     reason = "FieldValueInvalid")
 public class ClusterNetworkSpec {
@@ -29,7 +29,7 @@ public class ClusterNetworkSpec {
   @JsonPropertyDescription("IPv4 ranges that pod subnets are cut from, e.g. 10.244.0.0/16. Append-only: add a range when the pool runs low; existing entries can never be changed or removed.")
   @ValidationRule(
       value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4 && string(cidr(c).masked()) == c)",
-      messageExpression = "'spec.clusterCIDRs: ' + self.filter(c, !(isCIDR(c) && cidr(c).ip().family() == 4 && string(cidr(c).masked()) == c)).join(', ') + ' is not an IPv4 network in canonical form; write it like 10.244.0.0/16 (no host bits set)'",
+      message = "spec.clusterCIDRs: every entry must be an IPv4 network in canonical form, like 10.244.0.0/16 (no host bits set, no leading zeros)",
       reason = "FieldValueInvalid")
   @ValidationRule(
       value = "self.all(a, !isCIDR(a) || self.filter(b, isCIDR(b) && (cidr(a).containsCIDR(b) || cidr(b).containsCIDR(a))).size() == 1)",

@@ -1,0 +1,54 @@
+package io.plainroute.netlink;
+
+import static io.plainroute.netlink.IfAddr.IFA_ADDRESS;
+import static io.plainroute.netlink.IfAddr.IFA_LOCAL;
+import static io.plainroute.netlink.Netlink.NLM_F_CREATE;
+import static io.plainroute.netlink.Netlink.NLM_F_EXCL;
+import static io.plainroute.netlink.Rtnetlink.AF_INET;
+import static io.plainroute.netlink.Rtnetlink.RTM_DELADDR;
+import static io.plainroute.netlink.Rtnetlink.RTM_GETADDR;
+import static io.plainroute.netlink.Rtnetlink.RTM_NEWADDR;
+import static io.plainroute.netlink.Rtnetlink.RT_SCOPE_UNIVERSE;
+
+import java.util.function.Consumer;
+
+/** IPv4 address requests ({@code RTM_*ADDR}) and the decoding of address messages. */
+final class AddressMessages {
+
+  private AddressMessages() {
+  }
+
+  static Request dump() {
+    return Request.dump(RTM_GETADDR, new IfAddrMsg(AF_INET, 0, 0, 0, 0), "RTM_GETADDR dump");
+  }
+
+  static Request add(Address address) {
+    return Request.acknowledged(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, header(address), attributes(address),
+        "RTM_NEWADDR " + address);
+  }
+
+  static Request delete(Address address) {
+    return Request.acknowledged(RTM_DELADDR, 0, header(address), attributes(address), "RTM_DELADDR " + address);
+  }
+
+  /** Decodes an {@code RTM_NEWADDR} or {@code RTM_DELADDR} message of family {@code AF_INET}. */
+  static Address parse(NetlinkMessage message) throws NetlinkException {
+    var payload = message.payload();
+    IfAddrMsg header = IfAddrMsg.read(payload);
+    Attributes attributes = Attributes.parse(payload);
+    // IFA_ADDRESS is the peer on point-to-point links; IFA_LOCAL is always the link's own.
+    var local = attributes.has(IFA_LOCAL) ? attributes.inet4(IFA_LOCAL) : attributes.inet4(IFA_ADDRESS);
+    return new Address(header.index(), new Ipv4Prefix(local.orElseThrow(() -> new NetlinkException(Errno.EPROTO,
+        "address message without IFA_LOCAL or IFA_ADDRESS")), header.prefixLength()));
+  }
+
+  private static IfAddrMsg header(Address address) {
+    return new IfAddrMsg(AF_INET, address.local().length(), 0, RT_SCOPE_UNIVERSE, address.linkIndex());
+  }
+
+  private static Consumer<MessageWriter> attributes(Address address) {
+    // Both, as ip sends them: without a peer the kernel expects IFA_ADDRESS equal to IFA_LOCAL.
+    return writer -> writer.putInet4(IFA_LOCAL, address.local().address())
+        .putInet4(IFA_ADDRESS, address.local().address());
+  }
+}

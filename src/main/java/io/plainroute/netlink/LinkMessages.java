@@ -1,0 +1,67 @@
+package io.plainroute.netlink;
+
+import static io.plainroute.netlink.IfLink.IFF_UP;
+import static io.plainroute.netlink.IfLink.IFLA_ADDRESS;
+import static io.plainroute.netlink.IfLink.IFLA_IFNAME;
+import static io.plainroute.netlink.IfLink.IFLA_INFO_KIND;
+import static io.plainroute.netlink.IfLink.IFLA_LINKINFO;
+import static io.plainroute.netlink.IfLink.IFLA_MTU;
+import static io.plainroute.netlink.Netlink.NLM_F_CREATE;
+import static io.plainroute.netlink.Netlink.NLM_F_EXCL;
+import static io.plainroute.netlink.Rtnetlink.AF_UNSPEC;
+import static io.plainroute.netlink.Rtnetlink.RTM_DELLINK;
+import static io.plainroute.netlink.Rtnetlink.RTM_GETLINK;
+import static io.plainroute.netlink.Rtnetlink.RTM_NEWLINK;
+
+import java.util.HexFormat;
+
+/** Link requests ({@code RTM_*LINK}) and the decoding of link messages. */
+final class LinkMessages {
+  private static final HexFormat MAC = HexFormat.ofDelimiter(":");
+
+  private LinkMessages() {
+  }
+
+  static Request get(String name) {
+    return Request.acknowledged(RTM_GETLINK, 0, IfInfoMsg.of(0), writer -> writer.putString(IFLA_IFNAME, name),
+        "RTM_GETLINK " + name);
+  }
+
+  static Request dump() {
+    return Request.dump(RTM_GETLINK, IfInfoMsg.of(0), "RTM_GETLINK dump");
+  }
+
+  static Request create(String name, String kind) {
+    return Request.acknowledged(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, IfInfoMsg.of(0), writer -> {
+      writer.putString(IFLA_IFNAME, name);
+      int linkInfo = writer.beginNested(IFLA_LINKINFO);
+      writer.putUnterminatedString(IFLA_INFO_KIND, kind);
+      writer.endNested(linkInfo);
+    }, "RTM_NEWLINK " + name + " type " + kind);
+  }
+
+  static Request setUp(int index, boolean up) {
+    IfInfoMsg header = new IfInfoMsg(AF_UNSPEC, 0, index, up ? IFF_UP : 0, IFF_UP);
+    return Request.acknowledged(RTM_NEWLINK, 0, header, writer -> { },
+        "RTM_NEWLINK dev " + index + (up ? " up" : " down"));
+  }
+
+  static Request setMtu(int index, int mtu) {
+    return Request.acknowledged(RTM_NEWLINK, 0, IfInfoMsg.of(index), writer -> writer.putU32(IFLA_MTU, mtu),
+        "RTM_NEWLINK dev " + index + " mtu " + mtu);
+  }
+
+  static Request delete(int index) {
+    return Request.acknowledged(RTM_DELLINK, 0, IfInfoMsg.of(index), writer -> { }, "RTM_DELLINK dev " + index);
+  }
+
+  /** Decodes an {@code RTM_NEWLINK} or {@code RTM_DELLINK} message. */
+  static Link parse(NetlinkMessage message) throws NetlinkException {
+    var payload = message.payload();
+    IfInfoMsg header = IfInfoMsg.read(payload);
+    Attributes attributes = Attributes.parse(payload);
+    return new Link(header.index(), attributes.string(IFLA_IFNAME).orElse(""), (header.flags() & IFF_UP) != 0,
+        attributes.u32(IFLA_MTU).orElse(0), attributes.bytes(IFLA_ADDRESS).map(MAC::formatHex).orElse(""),
+        attributes.nested(IFLA_LINKINFO).string(IFLA_INFO_KIND).orElse(""));
+  }
+}

@@ -1,0 +1,159 @@
+package io.plainroute.netlink;
+
+import static io.plainroute.netlink.Native.check;
+import static io.plainroute.netlink.Native.libc;
+
+import java.io.Closeable;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+
+import jnr.ffi.Pointer;
+
+/**
+ * A {@code NETLINK_ROUTE} socket with its receive buffer. It belongs to the network namespace of
+ * the thread that opened it, whichever thread uses it afterwards; it is used by one thread at a
+ * time.
+ */
+final class NetlinkSocket implements Closeable {
+  /** Dump datagrams are at most 32 KiB; the margin is for single replies, which are not split. */
+  private static final int DATAGRAM_BUFFER_BYTES = 64 * 1024;
+  private static final int SOCKADDR_NL_SIZE = 12;
+
+  private final int fd;
+  private final int portId;
+  private final Native.Memory received = Native.Memory.allocate(DATAGRAM_BUFFER_BYTES);
+  private final Native.Memory kernel = sockaddrNl();
+  private final Native.Memory sender = sockaddrNl();
+  private final Native.Memory senderLength = Native.Memory.allocate(4);
+  private final Native.Memory option = Native.Memory.allocate(16);
+  private final Native.Memory optionLength = Native.Memory.allocate(4);
+  private boolean closed;
+
+  private NetlinkSocket(int fd, int portId) {
+    this.fd = fd;
+    this.portId = portId;
+  }
+
+  /**
+   * Opens a socket in the calling thread's network namespace, bound to a port the kernel
+   * chooses: binding to the process id fails for a process's second socket.
+   */
+  static NetlinkSocket open() throws NetlinkException {
+    int fd = (int) check(libc().socket(Native.AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC,
+        Netlink.NETLINK_ROUTE), "socket(AF_NETLINK)");
+    try {
+      Native.Memory address = sockaddrNl();
+      check(libc().bind(fd, address.pointer(), SOCKADDR_NL_SIZE), "bind(AF_NETLINK)");
+      Native.Memory length = Native.Memory.allocate(4);
+      length.buffer().putInt(0, SOCKADDR_NL_SIZE);
+      check(libc().getsockname(fd, address.pointer(), length.pointer()), "getsockname(AF_NETLINK)");
+      return new NetlinkSocket(fd, address.buffer().getInt(4));
+    } catch (NetlinkException e) {
+      libc().close(fd);
+      throw e;
+    }
+  }
+
+  /** The port id the kernel gave this socket; replies to it carry this id. */
+  int portId() {
+    return portId;
+  }
+
+  void setOption(int level, int name, int value) throws NetlinkException {
+    option.buffer().putInt(0, value);
+    check(libc().setsockopt(fd, level, name, option.pointer(), 4), "setsockopt(" + level + ", " + name + ")");
+  }
+
+  /**
+   * Raises the receive buffer, past {@code net.core.rmem_max} when the process may; the
+   * kernel doubles the value asked for, for its bookkeeping.
+   *
+   * @return the receive buffer's size as the kernel accounts it
+   */
+  int raiseReceiveBuffer(int bytes) throws NetlinkException {
+    try {
+      setOption(Native.SOL_SOCKET, Native.SO_RCVBUFFORCE, bytes);
+    } catch (NetlinkException e) {
+      if (!e.is(Errno.EPERM)) {
+        throw e;
+      }
+      setOption(Native.SOL_SOCKET, Native.SO_RCVBUF, bytes);
+    }
+    optionLength.buffer().putInt(0, 4);
+    check(libc().getsockopt(fd, Native.SOL_SOCKET, Native.SO_RCVBUF, option.pointer(), optionLength.pointer()),
+        "getsockopt(SO_RCVBUF)");
+    return option.buffer().getInt(0);
+  }
+
+  /** Makes {@link #receive} give up after this long, so that no caller blocks forever. */
+  void setReceiveTimeout(Duration timeout) throws NetlinkException {
+    // struct timeval: seconds and microseconds, both longs on 64-bit Linux.
+    option.buffer().putLong(0, timeout.toSeconds()).putLong(8, timeout.toMillisPart() * 1000L);
+    check(libc().setsockopt(fd, Native.SOL_SOCKET, Native.SO_RCVTIMEO, option.pointer(), 16),
+        "setsockopt(SO_RCVTIMEO)");
+  }
+
+  /** Subscribes to a multicast group ({@code RTNLGRP_*}). */
+  void joinGroup(int group) throws NetlinkException {
+    setOption(Netlink.SOL_NETLINK, Netlink.NETLINK_ADD_MEMBERSHIP, group);
+  }
+
+  /** Sends the first {@code length} bytes of the memory to the kernel, as one datagram. */
+  void send(Native.Memory datagram, int length) throws NetlinkException {
+    long sent;
+    do {
+      sent = libc().sendto(fd, datagram.pointer(), length, 0, kernel.pointer(), SOCKADDR_NL_SIZE);
+    } while (sent < 0 && Native.errno() == Errno.EINTR.number());
+    if (check(sent, "sendto(AF_NETLINK)") != length) {
+      throw new NetlinkException(Errno.EMSGSIZE, "sendto(AF_NETLINK) sent " + sent + " of " + length + " bytes");
+    }
+  }
+
+  /**
+   * Receives the next datagram from the kernel; datagrams from other processes are dropped.
+   *
+   * @param dontWait return at once when nothing is queued
+   * @return the datagram, valid until the next receive; empty when nothing arrived, at once
+   *     with {@code dontWait}, else within the receive timeout
+   * @throws NetlinkException ENOBUFS when the kernel dropped messages for lack of buffer space
+   */
+  Optional<ByteBuffer> receive(boolean dontWait) throws NetlinkException {
+    int flags = Native.MSG_TRUNC | (dontWait ? Native.MSG_DONTWAIT : 0);
+    while (true) {
+      senderLength.buffer().putInt(0, SOCKADDR_NL_SIZE);
+      long length = libc().recvfrom(fd, received.pointer(), DATAGRAM_BUFFER_BYTES, flags, sender.pointer(),
+          senderLength.pointer());
+      if (length < 0) {
+        int errno = Native.errno();
+        if (errno == Errno.EAGAIN.number()) {
+          return Optional.empty();
+        }
+        if (errno != Errno.EINTR.number()) {
+          throw new NetlinkException(errno, "recvfrom(AF_NETLINK)", null);
+        }
+      } else if (length > DATAGRAM_BUFFER_BYTES) {
+        // MSG_TRUNC makes recvfrom report the datagram's real length.
+        throw new NetlinkException(Errno.EMSGSIZE, "recvfrom(AF_NETLINK): a " + length
+            + "-byte datagram does not fit the " + DATAGRAM_BUFFER_BYTES + "-byte buffer");
+      } else if (sender.buffer().getInt(4) == 0) {
+        return Optional.of(received.buffer().duplicate().order(received.buffer().order())
+            .limit((int) length));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      libc().close(fd);
+    }
+  }
+
+  private static Native.Memory sockaddrNl() {
+    Native.Memory address = Native.Memory.allocate(SOCKADDR_NL_SIZE);
+    address.buffer().putShort(0, (short) Native.AF_NETLINK);
+    return address;
+  }
+}

@@ -1,0 +1,67 @@
+package io.plainroute.netlink;
+
+import static io.plainroute.netlink.Native.check;
+import static io.plainroute.netlink.Native.libc;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A network namespace that a {@link NetlinkHandle} works in: the current one, one created by
+ * {@code ip netns add NAME}, or one given by path (e.g. {@code /proc/PID/ns/net}, or the
+ * {@code CNI_NETNS} of a pod sandbox).
+ */
+public final class NetworkNamespace {
+  private static final Path IP_NETNS_DIRECTORY = Path.of("/var/run/netns");
+  private static final NetworkNamespace CURRENT = new NetworkNamespace(null);
+
+  private final Path path;
+
+  private NetworkNamespace(Path path) {
+    this.path = path;
+  }
+
+  /** The namespace of the thread that opens the handle. */
+  public static NetworkNamespace current() {
+    return CURRENT;
+  }
+
+  /** A namespace created with {@code ip netns add NAME}: the file {@code /var/run/netns/NAME}. */
+  public static NetworkNamespace named(String name) {
+    if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+      throw new IllegalArgumentException("'" + name + "' is not a network namespace name");
+    }
+    return new NetworkNamespace(IP_NETNS_DIRECTORY.resolve(name));
+  }
+
+  /** The namespace that a file refers to, such as {@code /proc/PID/ns/net}. */
+  public static NetworkNamespace atPath(Path path) {
+    return new NetworkNamespace(path);
+  }
+
+  /** The namespace's file, empty for the current namespace. */
+  public Optional<Path> path() {
+    return Optional.ofNullable(path);
+  }
+
+  /**
+   * Moves the calling thread into this namespace ({@code setns}). Only that thread moves: the
+   * JVM's other threads stay where they are.
+   */
+  void enter() throws NetlinkException {
+    if (path == null) {
+      return;
+    }
+    int fd = (int) check(libc().open(path.toString(), Native.O_RDONLY | Native.O_CLOEXEC), "open " + path);
+    try {
+      check(libc().setns(fd, Native.CLONE_NEWNET), "setns " + path);
+    } finally {
+      libc().close(fd);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return path == null ? "current network namespace" : "network namespace " + path;
+  }
+}

@@ -1,0 +1,27 @@
+package io.plainroute.netlink;
+
+import java.util.function.Consumer;
+
+/**
+ * One rtnetlink request, before it is given a sequence number.
+ *
+ * @param type {@code RTM_*}
+ * @param flags all {@code NLM_F_*} flags of the header
+ * @param header the family header that follows the netlink header
+ * @param attributes writes the attributes after the family header
+ * @param description what the request does, for error messages, e.g. "RTM_NEWROUTE 10.1.0.0/24"
+ */
+record Request(int type, int flags, FamilyHeader header, Consumer<MessageWriter> attributes, String description) {
+
+  /** A request that the kernel acknowledges (or refuses) with an NLMSG_ERROR. */
+  static Request acknowledged(int type, int modifiers, FamilyHeader header, Consumer<MessageWriter> attributes,
+      String description) {
+    return new Request(type, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK | modifiers, header, attributes,
+        description);
+  }
+
+  /** A request for all objects of a kind; answered with a multipart reply ending in NLMSG_DONE. */
+  static Request dump(int type, FamilyHeader header, String description) {
+    return new Request(type, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, header, writer -> { }, description);
+  }
+}

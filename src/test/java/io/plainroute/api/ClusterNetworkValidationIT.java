@@ -1,0 +1,191 @@
+package io.plainroute.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.plainroute.api.v1alpha1.ClusterNetwork;
+import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.api.v1alpha1.NodeNetworkSpec;
+import io.plainroute.testing.ControlPlane;
+import io.plainroute.testing.WithControlPlane;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Invariant 10 at the door: the real kube-apiserver refuses each invalid field of a ClusterNetwork
+ * (and of a NodeNetwork) through the generated CRD's schema and CEL rules, with a message that
+ * names the field. No controller runs here: this is the API alone.
+ */
+@WithControlPlane(controllers = {})
+class ClusterNetworkValidationIT {
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  @ParameterizedTest(name = "clusterCIDRs {0} is refused")
+  @CsvSource(delimiter = '|', value = {
+      "10.244.0.1/16              | spec.clusterCIDRs: every entry must be an IPv4 network in canonical form",
+      "010.244.0.0/16             | spec.clusterCIDRs: every entry must be an IPv4 network in canonical form",
+      "10.244.0.0                 | spec.clusterCIDRs: every entry must be an IPv4 network",
+      "fd00:10:244::/56           | spec.clusterCIDRs: every entry must be an IPv4 network",
+      "banana                     | spec.clusterCIDRs: every entry must be an IPv4 network",
+      "10.244.0.0/16,10.244.8.0/21 | spec.clusterCIDRs: entries must not overlap",
+      "10.244.0.0/16,10.244.0.0/16 | spec.clusterCIDRs: entries must not overlap or repeat",
+  })
+  void refusesBadRanges(String ranges, String message, ControlPlane plane) {
+    assertRefused(plane.client(), spec -> spec.setClusterCIDRs(List.of(ranges.split(","))), message);
+  }
+
+  @Test
+  void requiresAtLeastOneRange(ControlPlane plane) {
+    assertRefused(plane.client(), spec -> spec.setClusterCIDRs(List.of()), "spec.clusterCIDRs");
+  }
+
+  @ParameterizedTest(name = "nodeSubnetPrefixLength {0} with {1} is refused")
+  @CsvSource(delimiter = '|', value = {
+      "31 | 10.244.0.0/16 | spec.nodeSubnetPrefixLength",
+      "0  | 10.244.0.0/16 | spec.nodeSubnetPrefixLength",
+      "16 | 10.244.0.0/16 | spec.nodeSubnetPrefixLength must be longer than the prefix of every entry of spec.clusterCIDRs",
+      "20 | 10.0.0.0/8,172.16.0.0/20 | spec.nodeSubnetPrefixLength must be longer",
+  })
+  void refusesPrefixLengthsThatDoNotCutTheRanges(int prefix, String ranges, String message, ControlPlane plane) {
+    assertRefused(plane.client(), spec -> {
+      spec.setClusterCIDRs(List.of(ranges.split(",")));
+      spec.setNodeSubnetPrefixLength(prefix);
+    }, message);
+  }
+
+  @ParameterizedTest(name = "bridgeName ''{0}'' is refused")
+  @CsvSource(delimiter = '|', value = {
+      "a-bridge-name-too-long | spec.bridgeName",
+      "br/0                   | spec.bridgeName must be a Linux interface name",
+      "br 0                   | spec.bridgeName must be a Linux interface name",
+      "-br0                   | spec.bridgeName must be a Linux interface name",
+      "br:0                   | spec.bridgeName must be a Linux interface name",
+  })
+  void refusesBridgeNamesLinuxRefuses(String name, String message, ControlPlane plane) {
+    assertRefused(plane.client(), spec -> spec.setBridgeName(name), message);
+  }
+
+  @ParameterizedTest(name = "mtu {0} is refused")
+  @CsvSource(delimiter = '|', value = {
+      "100    | spec.mtu must be 0 (use the uplink's MTU) or at least 576",
+      "-1     | spec.mtu",
+      "70000  | spec.mtu",
+  })
+  void refusesImpossibleMtus(int mtu, String message, ControlPlane plane) {
+    assertRefused(plane.client(), spec -> spec.setMtu(mtu), message);
+  }
+
+  @Test
+  void acceptsAValidSpecAndFillsTheDefaults(ControlPlane plane) {
+    KubernetesClient client = plane.client();
+    GenericKubernetesResource stored = client.resource(raw("{\"clusterCIDRs\":[\"10.244.0.0/16\"]}")).create();
+    ClusterNetwork created = client.getKubernetesSerialization().convertValue(stored, ClusterNetwork.class);
+    ClusterNetworkSpec spec = created.getSpec();
+    assertThat(spec.getNodeSubnetPrefixLength()).isEqualTo(24);
+    assertThat(spec.getBridgeName()).isEqualTo("cni0");
+    assertThat(spec.getMtu()).isZero();
+    assertThat(spec.getMasquerade()).isTrue();
+    assertThat(spec.getWriteNodePodCIDR()).isTrue();
+    client.resource(created).delete();
+  }
+
+  @Test
+  void rangesAreAppendOnly(ControlPlane plane) {
+    KubernetesClient client = plane.client();
+    ClusterNetwork cn = client.resource(clusterNetwork(spec -> spec.setClusterCIDRs(List.of("10.244.0.0/16")))).create();
+
+    cn.getSpec().setClusterCIDRs(List.of("10.244.0.0/16", "10.245.0.0/16"));
+    cn = client.resource(cn).update();
+    assertThat(cn.getSpec().getClusterCIDRs()).containsExactly("10.244.0.0/16", "10.245.0.0/16");
+
+    ClusterNetwork removing = copy(cn, spec -> spec.setClusterCIDRs(List.of("10.245.0.0/16")));
+    assertUpdateRefused(client, removing, "spec.clusterCIDRs is append-only");
+    ClusterNetwork changing = copy(cn, spec -> spec.setClusterCIDRs(List.of("10.244.0.0/15", "10.246.0.0/16")));
+    assertUpdateRefused(client, changing, "spec.clusterCIDRs is append-only");
+    client.resource(cn).delete();
+  }
+
+  @Test
+  void thePrefixLengthIsImmutable(ControlPlane plane) {
+    KubernetesClient client = plane.client();
+    ClusterNetwork cn = client.resource(clusterNetwork(spec -> spec.setNodeSubnetPrefixLength(24))).create();
+    assertUpdateRefused(client, copy(cn, spec -> spec.setNodeSubnetPrefixLength(25)), "spec.nodeSubnetPrefixLength is immutable");
+    client.resource(cn).delete();
+  }
+
+  @Test
+  void aNodeNetworksSubnetIsImmutable(ControlPlane plane) {
+    KubernetesClient client = plane.client();
+    NodeNetwork nn = new NodeNetwork();
+    nn.setMetadata(new ObjectMetaBuilder().withName("node-" + NAMES.incrementAndGet()).build());
+    nn.setSpec(new NodeNetworkSpec(nn.getMetadata().getName(), "10.244.1.0/24", "10.244.1.1", "192.168.1.11"));
+    NodeNetwork created = client.resource(nn).create();
+
+    created.getSpec().setPodCIDR("10.244.2.0/24");
+    assertThatThrownBy(() -> client.resource(created).update())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.podCIDR is immutable");
+
+    NodeNetwork bad = new NodeNetwork();
+    bad.setMetadata(new ObjectMetaBuilder().withName("node-" + NAMES.incrementAndGet()).build());
+    bad.setSpec(new NodeNetworkSpec(bad.getMetadata().getName(), "10.244.1.0/24", "not-an-ip", "192.168.1.300"));
+    assertThatThrownBy(() -> client.resource(bad).create())
+        .hasMessageContaining("spec.gateway must be an IPv4 address")
+        .hasMessageContaining("spec.nodeIP must be an IPv4 address");
+  }
+
+  private static void assertRefused(KubernetesClient client, Consumer<ClusterNetworkSpec> change, String message) {
+    ClusterNetwork cn = clusterNetwork(change);
+    assertThatThrownBy(() -> client.resource(cn).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+        .hasMessageContaining(message);
+  }
+
+  private static void assertUpdateRefused(KubernetesClient client, ClusterNetwork changed, String message) {
+    assertThatThrownBy(() -> client.resource(changed).update())
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining(message);
+  }
+
+  private static ClusterNetwork clusterNetwork(Consumer<ClusterNetworkSpec> change) {
+    ClusterNetwork cn = new ClusterNetwork();
+    cn.setMetadata(new ObjectMetaBuilder().withName("cn-" + NAMES.incrementAndGet()).build());
+    ClusterNetworkSpec spec = new ClusterNetworkSpec();
+    spec.setClusterCIDRs(List.of("10.244.0.0/16"));
+    change.accept(spec);
+    cn.setSpec(spec);
+    return cn;
+  }
+
+  private static ClusterNetwork copy(ClusterNetwork cn, Consumer<ClusterNetworkSpec> change) {
+    ClusterNetwork copy = new ClusterNetwork();
+    copy.setMetadata(new ObjectMetaBuilder().withName(cn.getMetadata().getName())
+        .withResourceVersion(cn.getMetadata().getResourceVersion()).build());
+    ClusterNetworkSpec spec = new ClusterNetworkSpec();
+    spec.setClusterCIDRs(new ArrayList<>(cn.getSpec().getClusterCIDRs()));
+    spec.setNodeSubnetPrefixLength(cn.getSpec().getNodeSubnetPrefixLength());
+    change.accept(spec);
+    copy.setSpec(spec);
+    return copy;
+  }
+
+  /** A ClusterNetwork as a user would write it: only the fields given, so defaults come from the CRD. */
+  private static GenericKubernetesResource raw(String specJson) {
+    return new KubernetesSerialization().unmarshal(
+        "{\"apiVersion\":\"plainroute.io/v1alpha1\",\"kind\":\"ClusterNetwork\",\"metadata\":{\"name\":\"cn-"
+            + NAMES.incrementAndGet() + "\"},\"spec\":" + specJson + "}",
+        GenericKubernetesResource.class);
+  }
+}

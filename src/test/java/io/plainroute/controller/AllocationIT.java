@@ -1,0 +1,239 @@
+package io.plainroute.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.plainroute.api.v1alpha1.Conditions;
+import io.plainroute.testing.ControlPlane;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The controller as a user meets it, each test on a fresh real control plane (kube-apiserver, etcd,
+ * kube-controller-manager's garbage collector) with the packaged controller running as a process.
+ */
+class AllocationIT {
+  private static final Duration SOON = Duration.ofSeconds(30);
+  private static final List<String> LECTURES = List.of("10.244.0.0/16");
+
+  private ControlPlane plane;
+  private ControllerHarness.Controller controller;
+  private Cluster cluster;
+
+  @BeforeEach
+  void start(TestInfo test) {
+    plane = ControlPlane.builder().name(test.getTestMethod().orElseThrow().getName()).start();
+    plane.installCrds(ControllerHarness.crds());
+    controller = ControllerHarness.start(plane, "controller", "plainroute-controller");
+    cluster = new Cluster(plane.client());
+  }
+
+  @AfterEach
+  void stop() {
+    if (controller != null) {
+      controller.close();
+    }
+    if (plane != null) {
+      plane.close();
+    }
+  }
+
+  @Test
+  void theLecturesThreeNodesGetOneSubnetEachAndTheTablesReadWell() throws Exception {
+    cluster.declare("default", LECTURES, 24);
+    cluster.addNode("node01", "192.168.1.11");
+    cluster.addNode("node02", "192.168.1.12");
+    cluster.addNode("node03", "192.168.1.13");
+
+    awaitReady("default");
+    cluster.assertAllocationIsSound(Set.of("node01", "node02", "node03"), LECTURES, 24);
+    assertThat(cluster.nodeNetwork("node02").orElseThrow().getSpec().getNodeIP()).isEqualTo("192.168.1.12");
+    for (String node : List.of("node01", "node02", "node03")) {
+      assertThat(plane.client().nodes().withName(node).get().getSpec().getPodCIDR())
+          .as("Node.spec.podCIDR of %s", node).isEqualTo(cluster.podCIDRs().get(node));
+      assertThat(cluster.nodeEvents(node)).contains("Normal SubnetAllocated");
+    }
+    var status = cluster.clusterNetwork("default").getStatus();
+    assertThat(List.of(status.getCapacity(), status.getAllocated(), status.getFree())).containsExactly(256L, 3L, 253L);
+
+    String nodeNetworks = plane.kubectl("get", "nodenetworks").orThrow();
+    assertThat(nodeNetworks.lines().findFirst().orElseThrow().split("\\s+"))
+        .containsExactly("NAME", "NODE", "POD-CIDR", "GATEWAY", "NODE-IP", "ROUTES", "READY", "AGE");
+    assertThat(nodeNetworks).containsPattern("node01\\s+node01\\s+10\\.244\\.\\d+\\.0/24\\s+10\\.244\\.\\d+\\.1\\s+192\\.168\\.1\\.11");
+    assertThat(plane.kubectl("get", "nn", "node03", "-o", "name").orThrow().strip()).isEqualTo("nodenetwork.plainroute.io/node03");
+    String clusterNetworks = plane.kubectl("get", "clusternetworks").orThrow();
+    assertThat(clusterNetworks.lines().findFirst().orElseThrow().split("\\s+"))
+        .containsExactly("NAME", "CIDRS", "NODE-PREFIX", "ALLOCATED", "CAPACITY", "READY", "AGE");
+    assertThat(clusterNetworks).containsPattern("default\\s+\\S*10\\.244\\.0\\.0/16\\S*\\s+24\\s+3\\s+256\\s+True");
+  }
+
+  @Test
+  void otherRangesAndPrefixesWorkTheSame() throws Exception {
+    List<String> ranges = List.of("172.20.64.0/20", "100.100.0.0/22");
+    cluster.declare("campus", ranges, 26);
+    for (int i = 1; i <= 70; i++) {
+      cluster.addNode("worker-" + i, "10.50.0." + i);
+    }
+    await().atMost(SOON).until(() -> cluster.nodeNetworks().size() == 70);
+    awaitReady("campus");
+    cluster.assertAllocationIsSound(cluster.podCIDRs().keySet(), ranges, 26);
+    // 64 /26s fill the first range; the remaining 6 nodes come from the appended one, in order.
+    assertThat(cluster.podCIDRs().values()).filteredOn(c -> c.startsWith("100.100.")).hasSize(6);
+    assertThat(cluster.clusterNetwork("campus").getStatus().getCapacity()).isEqualTo(64 + 16);
+  }
+
+  @Test
+  void adoptsAPodCIDRTheNodeAlreadyHasWhenItIsInRangeAndFree() throws Exception {
+    cluster.addNode("old-timer", "192.168.1.20", Map.of(), "10.244.77.0/24");
+    cluster.addNode("stranger", "192.168.1.21", Map.of(), "10.99.0.0/24");
+    cluster.declare("default", LECTURES, 24);
+
+    awaitReady("default");
+    assertThat(cluster.podCIDRs()).containsEntry("old-timer", "10.244.77.0/24");
+    assertThat(cluster.podCIDRs().get("stranger")).startsWith("10.244.").isNotEqualTo("10.244.77.0/24");
+    cluster.assertAllocationIsSound(Set.of("old-timer", "stranger"), LECTURES, 24);
+  }
+
+  @Test
+  void aChangedNodeAddressIsFollowed() {
+    cluster.declare("default", LECTURES, 24);
+    cluster.addNode("node01", "192.168.1.11");
+    await().atMost(SOON).until(() -> cluster.nodeNetwork("node01").isPresent());
+    String subnet = cluster.podCIDRs().get("node01");
+
+    cluster.setInternalIP("node01", "192.168.1.111");
+    await().atMost(SOON).untilAsserted(() ->
+        assertThat(cluster.nodeNetwork("node01").orElseThrow().getSpec().getNodeIP()).isEqualTo("192.168.1.111"));
+    assertThat(cluster.podCIDRs()).containsEntry("node01", subnet);
+  }
+
+  @Test
+  void aDeletedNodesSubnetIsFreedAndGoesToTheNextNode() throws Exception {
+    cluster.declare("default", LECTURES, 24);
+    for (int i = 1; i <= 3; i++) {
+      cluster.addNode("node0" + i, "192.168.1.1" + i);
+    }
+    awaitReady("default");
+    String freed = cluster.podCIDRs().get("node02");
+
+    cluster.deleteNode("node02");
+    await().atMost(SOON).until(() -> cluster.nodeNetwork("node02").isEmpty()
+        && cluster.claims().stream().noneMatch(c -> c.getSpec().getNodeName().equals("node02")));
+    cluster.addNode("node04", "192.168.1.14");
+    await().atMost(SOON).until(() -> cluster.nodeNetwork("node04").isPresent());
+
+    assertThat(cluster.podCIDRs().get("node04")).as("the lowest free subnet is the one node02 had").isEqualTo(freed);
+    awaitReady("default");
+    cluster.assertAllocationIsSound(Set.of("node01", "node03", "node04"), LECTURES, 24);
+  }
+
+  @Test
+  void exhaustionIsReportedAndAllocationResumesWhenASubnetFreesOrARangeIsAppended() throws Exception {
+    cluster.declare("small", List.of("10.9.0.0/23"), 24);
+    cluster.addNode("node01", "192.168.1.11");
+    cluster.addNode("node02", "192.168.1.12");
+    awaitReady("small");
+    cluster.addNode("node03", "192.168.1.13");
+
+    await().atMost(SOON).until(() -> cluster.conditionIs("small", Conditions.POOL_EXHAUSTED, Conditions.TRUE));
+    assertThat(cluster.condition("small", Conditions.POOL_EXHAUSTED).orElseThrow().getMessage())
+        .contains("1 node(s) wait for a subnet (node03)").contains("append a range to spec.clusterCIDRs");
+    assertThat(cluster.condition("small", Conditions.READY).orElseThrow().getReason()).isEqualTo("PoolExhausted");
+    await().atMost(SOON).until(() -> cluster.nodeEvents("node03").contains("Warning SubnetPoolExhausted"));
+    assertThat(controller.metrics())
+        .contains("plainroute_nodes_pending{clusternetwork=\"small\"} 1.0")
+        .contains("plainroute_subnets{clusternetwork=\"small\",state=\"free\"} 0.0");
+    assertThat(controller.process().isAlive()).isTrue();
+
+    cluster.deleteNode("node01");
+    await().atMost(SOON).until(() -> cluster.nodeNetwork("node03").isPresent());
+    awaitReady("small");
+
+    cluster.addNode("node04", "192.168.1.14");
+    await().atMost(SOON).until(() -> cluster.conditionIs("small", Conditions.POOL_EXHAUSTED, Conditions.TRUE));
+    cluster.appendRange("small", "10.10.0.0/23");
+    await().atMost(SOON).until(() -> cluster.nodeNetwork("node04").isPresent());
+    awaitReady("small");
+    assertThat(cluster.podCIDRs().get("node04")).isEqualTo("10.10.0.0/24");
+    assertThat(controller.metrics()).contains("plainroute_nodes_pending{clusternetwork=\"small\"} 0.0");
+    cluster.assertAllocationIsSound(Set.of("node02", "node03", "node04"), List.of("10.9.0.0/23", "10.10.0.0/23"), 24);
+  }
+
+  @Test
+  void aRangeHoldingANodeAddressIsReportedAndNothingWorkingIsTornDown() throws Exception {
+    cluster.declare("default", List.of("10.244.0.0/16"), 24);
+    cluster.addNode("node01", "192.168.1.11");
+    awaitReady("default");
+    Map<String, String> before = cluster.podCIDRs();
+
+    cluster.addNode("misfit", "10.244.1.7");
+    await().atMost(SOON).until(() -> cluster.conditionIs("default", Conditions.INVALID_SPEC, Conditions.TRUE));
+    assertThat(cluster.condition("default", Conditions.INVALID_SPEC).orElseThrow().getMessage())
+        .contains("spec.clusterCIDRs[0]: 10.244.0.0/16 contains the address 10.244.1.7 of node misfit");
+    await().atMost(SOON).until(() -> cluster.nodeNetwork("misfit").isPresent());
+    assertThat(cluster.podCIDRs()).containsAllEntriesOf(before);
+    assertThat(cluster.podCIDRs().get("misfit")).as("never the subnet that holds the node's own address").isNotEqualTo("10.244.1.0/24");
+  }
+
+  @Test
+  void aSecondClusterNetworkIsReportedAsAConflictNotMerged() throws Exception {
+    cluster.declare("default", LECTURES, 24);
+    cluster.addNode("node01", "192.168.1.11");
+    awaitReady("default");
+    Thread.sleep(1100); // creationTimestamp has one-second resolution; "default" must be older
+    cluster.declare("another", List.of("10.250.0.0/16"), 24);
+
+    await().atMost(SOON).until(() -> cluster.conditionIs("another", Conditions.READY, Conditions.FALSE));
+    assertThat(cluster.condition("another", Conditions.READY).orElseThrow())
+        .satisfies(c -> assertThat(c.getReason()).isEqualTo("ConflictingClusterNetwork"))
+        .satisfies(c -> assertThat(c.getMessage()).contains("ClusterNetwork default is already the cluster's"));
+    cluster.addNode("node02", "192.168.1.12");
+    await().atMost(SOON).until(() -> cluster.nodeNetwork("node02").isPresent());
+    assertThat(cluster.podCIDRs().values()).allMatch(c -> c.startsWith("10.244."));
+    assertThat(cluster.conditionIs("default", Conditions.READY, Conditions.TRUE)).isTrue();
+  }
+
+  @Test
+  void onlySelectedNodesGetASubnet() {
+    cluster.declare("default", LECTURES, 24, spec -> {
+      spec.setNodeSelector(Map.of("plainroute.io/pod-network", "plain"));
+      return spec;
+    });
+    cluster.addNode("chosen", "192.168.1.11", Map.of("plainroute.io/pod-network", "plain"), null);
+    cluster.addNode("other", "192.168.1.12", Map.of("plainroute.io/pod-network", "overlay"), null);
+    awaitReady("default");
+    assertThat(cluster.podCIDRs()).containsOnlyKeys("chosen");
+  }
+
+  @Test
+  void aNodeDeletedWhileTheControllerIsDownIsCleanedUpByTheGarbageCollector() throws Exception {
+    cluster.declare("default", LECTURES, 24);
+    cluster.addNode("node01", "192.168.1.11");
+    cluster.addNode("node02", "192.168.1.12");
+    awaitReady("default");
+    String freed = cluster.podCIDRs().get("node01");
+
+    controller.process().kill9();
+    cluster.deleteNode("node01");
+    await().atMost(SOON).until(() -> cluster.nodeNetwork("node01").isEmpty()
+        && cluster.claims().stream().noneMatch(c -> c.getSpec().getNodeName().equals("node01")));
+
+    controller.close();
+    controller = ControllerHarness.start(plane, "controller-2", "plainroute-controller");
+    cluster.addNode("node03", "192.168.1.13");
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.nodeNetwork("node03").isPresent());
+    assertThat(cluster.podCIDRs()).containsEntry("node03", freed);
+  }
+
+  private void awaitReady(String clusterNetwork) {
+    await().atMost(SOON).pollInterval(Duration.ofMillis(200))
+        .failFast("controller died", () -> !controller.process().isAlive())
+        .until(() -> cluster.conditionIs(clusterNetwork, Conditions.READY, Conditions.TRUE));
+  }
+}

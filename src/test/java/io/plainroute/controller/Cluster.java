@@ -1,0 +1,163 @@
+package io.plainroute.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import inet.ipaddr.ipv4.IPv4Address;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.plainroute.api.v1alpha1.ClusterNetwork;
+import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.api.v1alpha1.SubnetClaim;
+import io.plainroute.ipam.Cidrs;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** What the controller tests do to and read from a real API server, in the words of the tests. */
+final class Cluster {
+  private final KubernetesClient client;
+
+  Cluster(KubernetesClient client) {
+    this.client = client;
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  /** Registers a Node as a kubelet would: with its InternalIP in the status. */
+  Node addNode(String name, String internalIP) {
+    return addNode(name, internalIP, Map.of(), null);
+  }
+
+  Node addNode(String name, String internalIP, Map<String, String> labels, String podCIDR) {
+    Node node = new NodeBuilder()
+        .withNewMetadata().withName(name).withLabels(labels).endMetadata()
+        .withNewSpec().withPodCIDR(podCIDR).withPodCIDRs(podCIDR == null ? List.of() : List.of(podCIDR)).endSpec()
+        .withNewStatus().addNewAddress().withType("InternalIP").withAddress(internalIP).endAddress()
+        .addNewAddress().withType("Hostname").withAddress(name).endAddress().endStatus()
+        .build();
+    Node created = client.nodes().resource(node).create();
+    if (created.getStatus() == null || created.getStatus().getAddresses().isEmpty()) {
+      created.setStatus(node.getStatus());
+      created = client.nodes().resource(created).updateStatus();
+    }
+    return created;
+  }
+
+  void setInternalIP(String node, String ip) {
+    Node current = client.nodes().withName(node).get();
+    current.getStatus().getAddresses().stream().filter(a -> a.getType().equals("InternalIP")).forEach(a -> a.setAddress(ip));
+    client.nodes().resource(current).updateStatus();
+  }
+
+  void deleteNode(String name) {
+    client.nodes().withName(name).delete();
+  }
+
+  ClusterNetwork declare(String name, List<String> ranges, int prefix) {
+    return declare(name, ranges, prefix, spec -> spec);
+  }
+
+  ClusterNetwork declare(String name, List<String> ranges, int prefix, Function<ClusterNetworkSpec, ClusterNetworkSpec> more) {
+    ClusterNetwork cn = new ClusterNetwork();
+    cn.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    ClusterNetworkSpec spec = new ClusterNetworkSpec();
+    spec.setClusterCIDRs(new ArrayList<>(ranges));
+    spec.setNodeSubnetPrefixLength(prefix);
+    cn.setSpec(more.apply(spec));
+    return client.resource(cn).create();
+  }
+
+  void appendRange(String clusterNetwork, String range) {
+    client.resources(ClusterNetwork.class).withName(clusterNetwork).edit(cn -> {
+      cn.getSpec().getClusterCIDRs().add(range);
+      return cn;
+    });
+  }
+
+  ClusterNetwork clusterNetwork(String name) {
+    return client.resources(ClusterNetwork.class).withName(name).get();
+  }
+
+  Optional<Condition> condition(String clusterNetwork, String type) {
+    ClusterNetwork cn = clusterNetwork(clusterNetwork);
+    if (cn == null || cn.getStatus() == null) {
+      return Optional.empty();
+    }
+    return cn.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  boolean conditionIs(String clusterNetwork, String type, String status) {
+    return condition(clusterNetwork, type).map(c -> status.equals(c.getStatus())
+        && c.getObservedGeneration().equals(clusterNetwork(clusterNetwork).getMetadata().getGeneration())).orElse(false);
+  }
+
+  List<NodeNetwork> nodeNetworks() {
+    return client.resources(NodeNetwork.class).list().getItems();
+  }
+
+  Map<String, String> podCIDRs() {
+    return nodeNetworks().stream().collect(Collectors.toMap(nn -> nn.getMetadata().getName(), nn -> nn.getSpec().getPodCIDR()));
+  }
+
+  Optional<NodeNetwork> nodeNetwork(String node) {
+    return Optional.ofNullable(client.resources(NodeNetwork.class).withName(node).get());
+  }
+
+  List<SubnetClaim> claims() {
+    return client.resources(SubnetClaim.class).list().getItems();
+  }
+
+  /** Events the controller recorded on a Node, as "Type Reason". */
+  List<String> nodeEvents(String node) {
+    return client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> node.equals(e.getInvolvedObject().getName()) && "Node".equals(e.getInvolvedObject().getKind()))
+        .map(e -> e.getType() + " " + e.getReason()).toList();
+  }
+
+  /**
+   * Invariant 1 and the bookkeeping behind it, checked on what the API server holds: exactly the
+   * given nodes have a NodeNetwork; every subnet has the pool's size, lies in a range and overlaps no
+   * other; the gateway is its first address; each NodeNetwork is owned by its Node and backed by
+   * exactly one claim, and no claim is left over.
+   */
+  void assertAllocationIsSound(Set<String> nodes, List<String> ranges, int prefix) throws Exception {
+    List<NodeNetwork> all = nodeNetworks();
+    assertThat(all).extracting(nn -> nn.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(nodes);
+    List<IPv4Address> rangeBlocks = new ArrayList<>();
+    for (String range : ranges) {
+      rangeBlocks.add(Cidrs.parseNetwork(range));
+    }
+    List<IPv4Address> subnets = new ArrayList<>();
+    Map<String, String> uids = client.nodes().list().getItems().stream()
+        .collect(Collectors.toMap(n -> n.getMetadata().getName(), n -> n.getMetadata().getUid()));
+    for (NodeNetwork nn : all) {
+      String name = nn.getMetadata().getName();
+      IPv4Address subnet = Cidrs.parseNetwork(nn.getSpec().getPodCIDR());
+      assertThat(subnet.getNetworkPrefixLength()).as("prefix of %s", name).isEqualTo(prefix);
+      assertThat(rangeBlocks).as("a range holds %s of %s", subnet, name).anyMatch(r -> r.contains(subnet));
+      assertThat(nn.getSpec().getGateway()).isEqualTo(Cidrs.gateway(subnet).toCanonicalString());
+      assertThat(nn.getSpec().getNodeName()).isEqualTo(name);
+      assertThat(nn.getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(o -> assertThat(o.getUid()).isEqualTo(uids.get(name)));
+      subnets.add(subnet);
+    }
+    subnets.sort(Comparator.comparingLong(s -> s.getLower().longValue()));
+    for (int i = 1; i < subnets.size(); i++) {
+      assertThat(subnets.get(i - 1).overlaps(subnets.get(i))).as("%s overlaps %s", subnets.get(i - 1), subnets.get(i)).isFalse();
+    }
+    Map<String, String> claimed = claims().stream().collect(Collectors.toMap(c -> c.getSpec().getCidr(), c -> c.getSpec().getNodeName()));
+    Map<String, String> held = all.stream().collect(Collectors.toMap(nn -> nn.getSpec().getPodCIDR(), nn -> nn.getMetadata().getName()));
+    assertThat(claimed).as("claims match NodeNetworks one to one").isEqualTo(held);
+  }
+}

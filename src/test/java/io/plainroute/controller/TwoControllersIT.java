@@ -1,0 +1,108 @@
+package io.plainroute.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.plainroute.api.v1alpha1.Conditions;
+import io.plainroute.testing.ControlPlane;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Two controller replicas: normally one leads; even if both act at once, no subnet is given twice. */
+class TwoControllersIT {
+  private static final List<String> RANGES = List.of("10.244.0.0/16");
+
+  private ControlPlane plane;
+  private Cluster cluster;
+  private ControllerHarness.Controller first;
+  private ControllerHarness.Controller second;
+
+  @BeforeEach
+  void start() {
+    plane = ControlPlane.builder().name("two").start();
+    plane.installCrds(ControllerHarness.crds());
+    cluster = new Cluster(plane.client());
+  }
+
+  @AfterEach
+  void stop() {
+    for (ControllerHarness.Controller c : new ControllerHarness.Controller[] {first, second}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+    plane.close();
+  }
+
+  /**
+   * A split brain on purpose: each replica has a lease of its own, so both lead and both allocate
+   * for the same burst of nodes. The API server's refusal of a second claim keeps them apart.
+   */
+  @Test
+  void twoInstancesAllocatingAtOnceNeverHandOutASubnetTwice() throws Exception {
+    cluster.declare("default", RANGES, 24);
+    first = ControllerHarness.start(plane, "replica-a", "lease-a");
+    second = ControllerHarness.start(plane, "replica-b", "lease-b");
+    addNodes(1, 200);
+
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        .until(() -> cluster.nodeNetworks().size() == 200 && cluster.conditionIs("default", Conditions.READY, Conditions.TRUE));
+    cluster.assertAllocationIsSound(names(1, 200), RANGES, 24);
+    long byFirst = first.allocations();
+    long bySecond = second.allocations();
+    System.out.printf("[split-brain] 200 nodes: replica-a allocated %d, replica-b %d, no subnet twice%n", byFirst, bySecond);
+    assertThat(byFirst + bySecond).as("every allocation was made by one of them").isEqualTo(200);
+    assertThat(byFirst).as("replica-a took part in the race").isPositive();
+    assertThat(bySecond).as("replica-b took part in the race").isPositive();
+  }
+
+  @Test
+  void aStandbyTakesOverWhenTheLeaderDiesAndKeepsEverySubnet() throws Exception {
+    cluster.declare("default", RANGES, 24);
+    first = ControllerHarness.start(plane, "replica-a", "plainroute-controller", ControllerHarness.QUICK_LEASE);
+    second = ControllerHarness.start(plane, "replica-b", "plainroute-controller", ControllerHarness.QUICK_LEASE);
+    addNodes(1, 20);
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.nodeNetworks().size() == 20);
+    ControllerHarness.Controller leader = first.allocations() > 0 ? first : second;
+    ControllerHarness.Controller standby = leader == first ? second : first;
+    assertThat(standby.allocations()).as("the standby does nothing while the leader lives").isZero();
+    Map<String, String> before = cluster.podCIDRs();
+
+    leader.process().kill9();
+    addNodes(21, 30);
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.nodeNetworks().size() == 30);
+    assertThat(standby.allocations()).isEqualTo(10);
+    assertThat(cluster.podCIDRs()).containsAllEntriesOf(before);
+    cluster.assertAllocationIsSound(names(1, 30), RANGES, 24);
+  }
+
+  private void addNodes(int from, int to) throws Exception {
+    ExecutorService kubelets = Executors.newFixedThreadPool(8);
+    List<Future<Node>> registrations = IntStream.rangeClosed(from, to)
+        .mapToObj(i -> kubelets.submit(() -> cluster.addNode(name(i), "192.168.1." + i))).toList();
+    for (Future<Node> registration : registrations) {
+      registration.get(60, TimeUnit.SECONDS);
+    }
+    kubelets.shutdown();
+  }
+
+  private static Set<String> names(int from, int to) {
+    return IntStream.rangeClosed(from, to).mapToObj(TwoControllersIT::name).collect(Collectors.toSet());
+  }
+
+  private static String name(int i) {
+    return String.format("node%03d", i);
+  }
+}
