@@ -14,6 +14,32 @@ public interface PlainrouteConfig {
 
   LeaderElection leaderElection();
 
+  Agent agent();
+
+  /** Settings of the agent role (one per node). */
+  interface Agent {
+    /** The node this agent serves; defaults to env NODE_NAME, which the DaemonSet sets from spec.nodeName. */
+    Optional<String> nodeName();
+
+    /**
+     * A named network namespace (/var/run/netns/NAME) to program instead of the agent's own. The
+     * DaemonSet runs in the node's namespace (hostNetwork) and leaves this empty; labs and tests
+     * run several agents from one namespace, each pointed at its node's.
+     */
+    Optional<String> netns();
+
+    /** Where the CNI config is written; the kubelet's container runtime reads it from there. */
+    @WithDefault("/etc/cni/net.d")
+    String cniConfDir();
+
+    /**
+     * The rtnetlink protocol number plainroute's routes are tagged with ({@code proto 202} in
+     * {@code ip route}): the agent removes stale routes of this number only, never others'.
+     */
+    @WithDefault("202")
+    int routeProtocol();
+  }
+
   interface LeaderElection {
     /** Name of the Lease that replicas of the controller compete for. */
     @WithDefault("plainroute-controller")

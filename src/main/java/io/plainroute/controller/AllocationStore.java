@@ -6,6 +6,7 @@ import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkSpec;
 import io.plainroute.api.v1alpha1.SubnetClaim;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The allocator's reads and writes, so that its decisions can be followed without a cluster. Every
@@ -23,8 +24,8 @@ interface AllocationStore {
   /** Asks the API server whether the Node exists, before anything of it is released. */
   boolean nodeExists(String name);
 
-  /** Claims {@code subnet} for the node; false when somebody holds it already. */
-  boolean claim(IPv4Address subnet, Node node, String clusterNetwork);
+  /** Claims {@code subnet} for the node: the claim as created, or empty when somebody holds it already. */
+  Optional<SubnetClaim> claim(IPv4Address subnet, Node node, String clusterNetwork);
 
   /** Deletes a claim, unless it changed since it was read. */
   void release(SubnetClaim claim);

@@ -24,7 +24,6 @@ import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -75,7 +74,7 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
   @Override
   public UpdateControl<ClusterNetwork> reconcile(ClusterNetwork cn, Context<ClusterNetwork> context) {
     String name = cn.getMetadata().getName();
-    String active = active(context.getPrimaryCache().list().toList()).orElse(name);
+    String active = ClusterNetwork.active(context.getPrimaryCache().list().toList()).orElse(name);
     if (!active.equals(name)) {
       return patchIfChanged(cn, statuses.conflicting(cn, active));
     }
@@ -93,15 +92,6 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
     metrics.record(name, outcome);
     UpdateControl<ClusterNetwork> control = patchIfChanged(cn, status);
     return outcome.failures().isEmpty() ? control : control.rescheduleAfter(RETRY_AFTER_FAILURE);
-  }
-
-  /** The oldest ClusterNetwork is the cluster's; ties (same second) go by name. */
-  static Optional<String> active(List<ClusterNetwork> all) {
-    return all.stream()
-        .filter(cn -> cn.getMetadata().getDeletionTimestamp() == null)
-        .min(Comparator.comparing((ClusterNetwork cn) -> Objects.requireNonNullElse(cn.getMetadata().getCreationTimestamp(), ""))
-            .thenComparing(cn -> cn.getMetadata().getName()))
-        .map(cn -> cn.getMetadata().getName());
   }
 
   private static UpdateControl<ClusterNetwork> patchIfChanged(ClusterNetwork cn, ClusterNetworkStatus status) {

@@ -21,6 +21,7 @@ import io.plainroute.ipam.Cidrs;
 import java.net.HttpURLConnection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -53,16 +54,15 @@ final class KubernetesAllocationStore implements AllocationStore {
   }
 
   @Override
-  public boolean claim(IPv4Address subnet, Node node, String clusterNetwork) {
+  public Optional<SubnetClaim> claim(IPv4Address subnet, Node node, String clusterNetwork) {
     SubnetClaim claim = new SubnetClaim();
     claim.setMetadata(ownedBy(node, Cidrs.objectName(subnet), clusterNetwork));
     claim.setSpec(new SubnetClaimSpec(subnet.toCanonicalString(), node.getMetadata().getName(), clusterNetwork));
     try {
-      client.resource(claim).create();
-      return true;
+      return Optional.of(client.resource(claim).create());
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return false;
+        return Optional.empty();
       }
       throw e;
     }

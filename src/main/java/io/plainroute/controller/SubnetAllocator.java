@@ -182,7 +182,9 @@ final class SubnetAllocator {
     private Optional<IPv4Address> claimFree(SubnetPool pool, SubnetPool.FreeSubnets free, Node node) {
       Optional<IPv4Address> own = NodeAddresses.podCIDR(node).flatMap(this::parse)
           .filter(pool::holds).filter(s -> !taken.contains(s));
-      if (own.isPresent() && store.claim(own.get(), node, clusterNetwork)) {
+      Optional<SubnetClaim> ownClaim = own.flatMap(subnet -> store.claim(subnet, node, clusterNetwork));
+      if (ownClaim.isPresent()) {
+        claimsOf(node.getMetadata().getName()).add(ownClaim.get());
         free.markTaken(own.get());
         taken.add(own.get());
         LOG.infof("adopting %s, the podCIDR node %s already has", own.get().toCanonicalString(), node.getMetadata().getName());
@@ -191,7 +193,9 @@ final class SubnetAllocator {
       own.ifPresent(free::markTaken);
       for (Optional<IPv4Address> next = free.next(); next.isPresent(); next = free.next()) {
         taken.add(next.get());
-        if (store.claim(next.get(), node, clusterNetwork)) {
+        Optional<SubnetClaim> claim = store.claim(next.get(), node, clusterNetwork);
+        if (claim.isPresent()) {
+          claimsOf(node.getMetadata().getName()).add(claim.get());
           return next;
         }
       }
@@ -214,7 +218,7 @@ final class SubnetAllocator {
 
     private void reclaim(Node node, NodeNetwork nn) {
       Optional<IPv4Address> subnet = podCIDR(nn);
-      if (subnet.isPresent() && !store.claim(subnet.get(), node, clusterNetwork)) {
+      if (subnet.isPresent() && store.claim(subnet.get(), node, clusterNetwork).isEmpty()) {
         failures.add("subnet " + nn.getSpec().getPodCIDR() + " of node " + node.getMetadata().getName()
             + " is claimed by another node: delete the SubnetClaim " + Cidrs.objectName(subnet.get()) + " that is wrong");
       }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -20,7 +21,7 @@ import java.util.TreeSet;
  * kept in maps, so the allocator's decisions can be checked in milliseconds. The integration tests
  * check the same against a real kube-apiserver.
  */
-final class InMemoryAllocationStore implements AllocationStore {
+class InMemoryAllocationStore implements AllocationStore {
   final Map<String, NodeNetwork> nodeNetworks = new LinkedHashMap<>();
   final Map<String, SubnetClaim> claims = new LinkedHashMap<>();
   final Set<String> liveNodes = new TreeSet<>();
@@ -43,8 +44,9 @@ final class InMemoryAllocationStore implements AllocationStore {
   }
 
   @Override
-  public boolean claim(IPv4Address subnet, Node node, String clusterNetwork) {
-    return putClaim(subnet.toCanonicalString(), node.getMetadata().getName(), clusterNetwork);
+  public Optional<SubnetClaim> claim(IPv4Address subnet, Node node, String clusterNetwork) {
+    String name = subnet.toCanonicalString().replace('/', '-');
+    return putClaim(subnet.toCanonicalString(), node.getMetadata().getName(), clusterNetwork) ? Optional.of(claims.get(name)) : Optional.empty();
   }
 
   boolean putClaim(String cidr, String node, String clusterNetwork) {

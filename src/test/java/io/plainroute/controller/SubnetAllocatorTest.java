@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.controller.AllocationStore.Created;
 import io.plainroute.api.v1alpha1.NodeNetworkSpec;
 import io.plainroute.ipam.PoolSpec;
 import io.plainroute.ipam.SubnetPool;
@@ -78,6 +80,26 @@ class SubnetAllocatorTest {
         new NodeNetworkSpec("node01", "10.244.0.0/24", "10.244.0.1", "192.168.1.11")));
     sync(spec("10.244.0.0/16"));
     assertThat(store.claims).containsOnlyKeys("10.244.0.0-24");
+  }
+
+  @Test
+  void givesBackItsClaimAtOnceWhenAnotherInstanceWinsTheNodeMidPass() {
+    InMemoryAllocationStore racing = new InMemoryAllocationStore() {
+      @Override
+      public Created<NodeNetwork> createNodeNetwork(Node node, NodeNetworkSpec spec, String clusterNetwork) {
+        // The other instance claimed 10.244.9.0/24 and wrote the NodeNetwork first.
+        putClaim("10.244.9.0/24", node.getMetadata().getName(), clusterNetwork);
+        nodeNetworks.put(node.getMetadata().getName(), nodeNetwork(node.getMetadata().getName(),
+            new NodeNetworkSpec(node.getMetadata().getName(), "10.244.9.0/24", "10.244.9.1", "192.168.1.11")));
+        return super.createNodeNetwork(node, spec, clusterNetwork);
+      }
+    };
+    racing.liveNodes.add("node01");
+    List<Node> one = List.of(node("node01", "192.168.1.11"));
+    new SubnetAllocator(racing).sync("default", spec("10.244.0.0/16"), pool("10.244.0.0/16"), one);
+    assertThat(racing.claims).containsOnlyKeys("10.244.9.0-24");
+    assertThat(racing.podCIDROf("node01")).isEqualTo("10.244.9.0/24");
+    assertThat(racing.events).isEmpty();
   }
 
   @Test
@@ -157,6 +179,10 @@ class SubnetAllocatorTest {
     PoolSpec.Result result = PoolSpec.validate(spec.getClusterCIDRs(), spec.getNodeSubnetPrefixLength());
     Optional<SubnetPool> pool = result instanceof PoolSpec.Valid v ? Optional.of(v.pool()) : Optional.empty();
     return allocator.sync("default", spec, pool, nodes);
+  }
+
+  private static Optional<SubnetPool> pool(String... ranges) {
+    return Optional.of(((PoolSpec.Valid) PoolSpec.validate(List.of(ranges), 24)).pool());
   }
 
   private static ClusterNetworkSpec spec(String... ranges) {

@@ -59,7 +59,9 @@ class TwoControllersIT {
 
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
         .until(() -> cluster.nodeNetworks().size() == 200 && cluster.conditionIs("default", Conditions.READY, Conditions.TRUE));
-    cluster.assertAllocationIsSound(names(1, 200), RANGES, 24);
+    // A replica that lost a node to the other gives its claim back in the same pass; the claims
+    // of a pass cut short are given back by the next one.
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> cluster.assertAllocationIsSound(names(1, 200), RANGES, 24));
     long byFirst = first.allocations();
     long bySecond = second.allocations();
     System.out.printf("[split-brain] 200 nodes: replica-a allocated %d, replica-b %d, no subnet twice%n", byFirst, bySecond);

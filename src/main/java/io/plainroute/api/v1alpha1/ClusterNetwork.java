@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The cluster's pod address ranges and how they are cut into node subnets. One per cluster: a
@@ -23,6 +27,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class ClusterNetwork extends CustomResource<ClusterNetworkSpec, ClusterNetworkStatus> {
   public static final String GROUP = "plainroute.io";
   public static final String VERSION = "v1alpha1";
+
+  /**
+   * Which of the ClusterNetworks is the cluster's: the oldest (ties within a second go by name).
+   * The others are reported as conflicts and ignored, by the controller and the agents alike.
+   */
+  public static Optional<String> active(List<ClusterNetwork> all) {
+    return all.stream()
+        .filter(cn -> cn.getMetadata().getDeletionTimestamp() == null)
+        .min(Comparator.comparing((ClusterNetwork cn) -> Objects.requireNonNullElse(cn.getMetadata().getCreationTimestamp(), ""))
+            .thenComparing(cn -> cn.getMetadata().getName()))
+        .map(cn -> cn.getMetadata().getName());
+  }
 
   @Override
   protected ClusterNetworkStatus initStatus() {

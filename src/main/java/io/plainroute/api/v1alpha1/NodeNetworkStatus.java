@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the agent on the node did and found. The Conflict condition (duplicate node IP or uplink MAC
@@ -64,5 +65,21 @@ public class NodeNetworkStatus {
 
   public void setObservedGeneration(Long observedGeneration) {
     this.observedGeneration = observedGeneration;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NodeNetworkStatus other
+        && Objects.equals(bridge, other.bridge)
+        && Objects.equals(routes, other.routes)
+        && Objects.equals(uplink, other.uplink)
+        && Objects.equals(unreachablePeers, other.unreachablePeers)
+        && Objects.equals(conditions, other.conditions)
+        && Objects.equals(observedGeneration, other.observedGeneration);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(bridge, routes, uplink, unreachablePeers, conditions, observedGeneration);
   }
 }

@@ -1,6 +1,7 @@
 package io.plainroute.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Objects;
 
 /** A peer node this node cannot route to with plain routing, and why (e.g. PeerNotOnLink). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -31,5 +32,18 @@ public class UnreachablePeer {
 
   public void setReason(String reason) {
     this.reason = reason;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof UnreachablePeer other
+        && Objects.equals(node, other.node)
+        && Objects.equals(nodeIP, other.nodeIP)
+        && Objects.equals(reason, other.reason);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(node, nodeIP, reason);
   }
 }

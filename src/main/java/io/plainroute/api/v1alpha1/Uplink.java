@@ -1,6 +1,7 @@
 package io.plainroute.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Objects;
 
 /** The interface that carries the node's IP, as the agent found it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -31,5 +32,18 @@ public class Uplink {
 
   public void setMtu(Integer mtu) {
     this.mtu = mtu;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Uplink other
+        && Objects.equals(name, other.name)
+        && Objects.equals(mac, other.mac)
+        && Objects.equals(mtu, other.mtu);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, mac, mtu);
   }
 }

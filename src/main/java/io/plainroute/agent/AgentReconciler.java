@@ -1,0 +1,102 @@
+package io.plainroute.agent;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.plainroute.PlainrouteConfig;
+import io.plainroute.Roles;
+import io.plainroute.api.v1alpha1.ClusterNetwork;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.api.v1alpha1.NodeNetworkStatus;
+import io.quarkus.arc.lookup.LookupIfProperty;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * The agent's one reconcile loop: the cluster's ClusterNetwork is the primary resource, and every
+ * NodeNetwork change and every kernel notification that may be drift leads to one pass that
+ * computes the node's desired dataplane from the cached API objects, applies the difference and
+ * writes the status of this node's NodeNetwork when it changed.
+ *
+ * <p>Fail-static (invariant 6): nothing here removes kernel state because the API server cannot
+ * be reached. Passes run from the informers' caches, which keep the last known objects, so drift
+ * is still repaired during an outage; only the status write waits.
+ */
+@ApplicationScoped
+@LookupIfProperty(name = Roles.PROPERTY, stringValue = Roles.AGENT, lookupIfMissing = false)
+@ControllerConfiguration(
+    name = "agent",
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 60, timeUnit = TimeUnit.SECONDS))
+public class AgentReconciler implements Reconciler<ClusterNetwork> {
+  private static final Logger LOG = Logger.getLogger(AgentReconciler.class);
+
+  private final AgentRuntime runtime;
+  private final String nodeName;
+  private final KubernetesClient client;
+  private final NodeNetworkStatusFactory statuses = new NodeNetworkStatusFactory(Clock.systemUTC());
+
+  public AgentReconciler(AgentRuntime runtime, PlainrouteConfig config, KubernetesClient client) {
+    this.runtime = runtime;
+    this.nodeName = config.agent().nodeName().or(() -> Optional.ofNullable(System.getenv("NODE_NAME"))).filter(n -> !n.isBlank())
+        .orElseThrow(() -> new IllegalStateException("the agent does not know its node: set NODE_NAME (the DaemonSet sets it from spec.nodeName)"));
+    this.client = client;
+  }
+
+  @Override
+  public List<EventSource<?, ClusterNetwork>> prepareEventSources(EventSourceContext<ClusterNetwork> context) {
+    IndexerResourceCache<ClusterNetwork> clusterNetworks = context.getPrimaryCache();
+    KernelEvents kernel = runtime.subscribe(() -> clusterNetworks.list().map(ResourceID::fromResource));
+    return List.of(
+        new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeNetwork.class, ClusterNetwork.class)
+            .withSecondaryToPrimaryMapper(nn -> clusterNetworks.list().map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()) || nn.getMetadata().getName().equals(nodeName))
+            .build(), context),
+        kernel.source());
+  }
+
+  @Override
+  public UpdateControl<ClusterNetwork> reconcile(ClusterNetwork cn, Context<ClusterNetwork> context) {
+    String active = ClusterNetwork.active(context.getPrimaryCache().list().toList()).orElse("");
+    if (!active.equals(cn.getMetadata().getName())) {
+      return UpdateControl.noUpdate();
+    }
+    List<NodeNetwork> all = nodeNetworks(context);
+    Optional<NodeNetwork> own = all.stream().filter(nn -> nn.getMetadata().getName().equals(nodeName)).findFirst();
+    if (own.isEmpty()) {
+      LOG.debugf("node %s has no NodeNetwork yet: waiting for the controller", nodeName);
+      return UpdateControl.noUpdate();
+    }
+    List<NodeNetwork> peers = all.stream().filter(nn -> !nn.getMetadata().getName().equals(nodeName)).toList();
+    DataplaneReport report = runtime.reconcile(cn.getSpec(), own.get().getSpec(), peers);
+    NodeNetworkStatus status = statuses.from(own.get(), cn.getSpec().getBridgeName(), report);
+    if (!status.equals(own.get().getStatus())) {
+      NodeNetwork update = own.get();
+      update.setStatus(status);
+      // resourceVersion makes this an optimistic write: a concurrent write of the controller's
+      // Conflict condition fails it (409) and the retry starts from fresh objects.
+      client.resource(update).updateStatus();
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<NodeNetwork> nodeNetworks(Context<ClusterNetwork> context) {
+    var source = (InformerEventSource<NodeNetwork, ClusterNetwork>) context.eventSourceRetriever().getEventSourceFor(NodeNetwork.class);
+    return source.list(nn -> true).toList();
+  }
+}

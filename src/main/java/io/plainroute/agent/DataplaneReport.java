@@ -1,0 +1,40 @@
+package io.plainroute.agent;
+
+import io.plainroute.api.v1alpha1.UnreachablePeer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one pass over the kernel found and did, for the NodeNetwork's conditions. Each part says
+ * whether it is as desired and, if not, why, in words a person can act on.
+ *
+ * @param bridge the bridge with its gateway address and MTU
+ * @param routes the peer routes and forwarding
+ * @param cniConfig the CNI config file
+ * @param masquerade the nftables masquerade rule
+ * @param installedRoutes how many peer routes are installed
+ * @param unreachable peers that get no route
+ * @param uplink the interface holding the node IP, if found
+ * @param repairs what had drifted and was put back (forwarding turned off, a route deleted ...)
+ */
+public record DataplaneReport(
+    Part bridge,
+    Part routes,
+    Part cniConfig,
+    Part masquerade,
+    int installedRoutes,
+    List<UnreachablePeer> unreachable,
+    Optional<NodeUplink> uplink,
+    List<String> repairs) {
+
+  /** One area's outcome: ok, or a reason (CamelCase) and a message. */
+  public record Part(boolean ok, String reason, String message) {
+    static Part ok(String reason, String message) {
+      return new Part(true, reason, message);
+    }
+
+    static Part failed(String reason, String message) {
+      return new Part(false, reason, message);
+    }
+  }
+}

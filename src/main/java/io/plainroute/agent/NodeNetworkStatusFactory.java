@@ -1,0 +1,70 @@
+package io.plainroute.agent;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.plainroute.agent.DataplaneReport.Part;
+import io.plainroute.api.v1alpha1.Conditions;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.api.v1alpha1.NodeNetworkStatus;
+import io.plainroute.api.v1alpha1.Uplink;
+import io.plainroute.status.ConditionList;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The agent's part of its NodeNetwork's status. Conditions it does not own (the controller's
+ * Conflict) are carried over untouched.
+ */
+final class NodeNetworkStatusFactory {
+  static final String BRIDGE_READY = "BridgeReady";
+  static final String ROUTES_READY = "RoutesReady";
+  static final String CNI_CONFIG_READY = "CNIConfigReady";
+  static final String MASQUERADE_READY = "MasqueradeReady";
+  private static final Set<String> OWN = Set.of(BRIDGE_READY, ROUTES_READY, CNI_CONFIG_READY, MASQUERADE_READY, Conditions.READY);
+
+  private final Clock clock;
+
+  NodeNetworkStatusFactory(Clock clock) {
+    this.clock = clock;
+  }
+
+  NodeNetworkStatus from(NodeNetwork nn, String bridgeName, DataplaneReport report) {
+    List<Condition> previous = nn.getStatus() == null ? List.of() : nn.getStatus().getConditions();
+    ConditionList own = new ConditionList(clock, previous, nn.getMetadata().getGeneration());
+    set(own, BRIDGE_READY, report.bridge());
+    set(own, ROUTES_READY, report.routes());
+    set(own, CNI_CONFIG_READY, report.cniConfig());
+    set(own, MASQUERADE_READY, report.masquerade());
+    List<Part> parts = List.of(report.bridge(), report.routes(), report.cniConfig(), report.masquerade());
+    Part firstProblem = parts.stream().filter(p -> !p.ok()).findFirst().orElse(null);
+    if (firstProblem == null) {
+      own.set(Conditions.READY, true, "DataplaneReady", "Pods on this node reach pods on every peer.");
+    } else {
+      own.set(Conditions.READY, false, firstProblem.reason(), firstProblem.message());
+    }
+    List<Condition> conditions = new ArrayList<>(own.build());
+    previous.stream().filter(c -> !OWN.contains(c.getType())).forEach(conditions::add);
+
+    NodeNetworkStatus status = new NodeNetworkStatus();
+    status.setBridge(bridgeName);
+    status.setRoutes(report.installedRoutes());
+    status.setUplink(report.uplink().map(NodeNetworkStatusFactory::uplink).orElse(null));
+    status.setUnreachablePeers(report.unreachable());
+    status.setConditions(conditions);
+    status.setObservedGeneration(nn.getMetadata().getGeneration());
+    return status;
+  }
+
+  private static void set(ConditionList conditions, String type, Part part) {
+    conditions.set(type, part.ok(), part.reason(), part.message());
+  }
+
+  private static Uplink uplink(NodeUplink found) {
+    Uplink uplink = new Uplink();
+    uplink.setName(found.name());
+    uplink.setMac(found.mac());
+    uplink.setMtu(found.mtu());
+    return uplink;
+  }
+}

@@ -1,0 +1,16 @@
+package io.plainroute.agent;
+
+import java.util.List;
+
+/**
+ * The interface that holds the node's own IP: where peer routes go out, whose MTU pods inherit
+ * when the ClusterNetwork says 0, and whose MAC the controller compares across nodes.
+ *
+ * @param index interface index
+ * @param name interface name, e.g. eth0
+ * @param mac hardware address
+ * @param mtu MTU
+ * @param prefixes the IPv4 networks the interface is attached to, as CIDRs (10.0.0.0/24): peers
+ *     whose node IP lies in one of them are on-link
+ */
+public record NodeUplink(int index, String name, String mac, int mtu, List<String> prefixes) {}

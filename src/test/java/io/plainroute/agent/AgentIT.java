@@ -1,0 +1,256 @@
+package io.plainroute.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.plainroute.api.v1alpha1.ClusterNetwork;
+import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.api.v1alpha1.NodeNetworkStatus;
+import io.plainroute.testing.ControlPlane;
+import io.plainroute.testing.NetnsLab;
+import io.plainroute.testing.OperatorProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent on a real kernel: three "nodes" are network namespaces on a LAN namespace, a real
+ * control plane and the packaged controller run as processes, and one agent process programs each
+ * node's namespace (as a hostNetwork pod would program its node). Checks read the kernel with
+ * {@code ip}, as a person would.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AgentIT {
+  private static final Duration SOON = Duration.ofSeconds(30);
+  /** Far less than the periodic resync (60 s): a repair this fast came from an rtnetlink event. */
+  private static final Duration WITHOUT_RESYNC = Duration.ofSeconds(10);
+  private static final Map<String, String> NODES = Map.of("node01", "192.168.1.11", "node02", "192.168.1.12", "node03", "192.168.1.13");
+  private static final String PROTO = "202";
+
+  @TempDir
+  static Path cniDirs;
+  private static NetnsLab lab;
+  private static ControlPlane plane;
+  private static OperatorProcess controller;
+  private static final List<OperatorProcess> agents = new ArrayList<>();
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void startTheLab() {
+    assumeThat(isRoot()).as("needs root: creates network namespaces and programs their kernels").isTrue();
+    lab = NetnsLab.create(24);
+    NODES.keySet().stream().sorted().forEach(node -> lab.addNode(node, NODES.get(node)));
+    plane = ControlPlane.builder().name("agent").start();
+    plane.installCrds(Path.of(System.getProperty("plainroute.crds", "crds")));
+    client = plane.client();
+    declareClusterNetwork();
+    NODES.keySet().stream().sorted().forEach(node -> registerNode(node, NODES.get(node)));
+    controller = OperatorProcess.builder(plane).name("controller").role("controller")
+        .systemProperty("plainroute.leader-election.namespace", "default").start();
+    NODES.keySet().stream().sorted().forEach(AgentIT::startAgent);
+    try {
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+          .until(() -> NODES.keySet().stream().allMatch(AgentIT::isReady));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      StringBuilder logs = new StringBuilder("agents did not report Ready within 60 s\n");
+      NODES.keySet().forEach(n -> logs.append(n).append(": ").append(nodeNetworkIfAny(n).map(NodeNetwork::getStatus)
+          .map(s -> s.getConditions().toString()).orElse("no status")).append('\n'));
+      agents.forEach(a -> logs.append(String.join("\n", a.logTail(40))).append('\n'));
+      logs.append(String.join("\n", controller.logTail(40)));
+      throw new AssertionError(logs.toString(), e);
+    }
+  }
+
+  @AfterAll
+  static void stopTheLab() {
+    agents.forEach(OperatorProcess::close);
+    if (controller != null) {
+      controller.close();
+    }
+    if (plane != null) {
+      plane.close();
+    }
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aFreshNodeGetsBridgeGatewayForwardingRoutesAndCniConfig() throws Exception {
+    for (String node : NODES.keySet()) {
+      NodeNetwork own = nodeNetwork(node);
+      String gateway = own.getSpec().getGateway() + "/24";
+      assertThat(lab.ip(node, "-o", "link", "show", "cni0")).contains("state UP").contains("mtu 1500");
+      assertThat(lab.ip(node, "-o", "-4", "addr", "show", "dev", "cni0")).contains("inet " + gateway);
+      assertThat(lab.exec(node, "cat", "/proc/sys/net/ipv4/ip_forward").strip()).isEqualTo("1");
+      List<String> routes = lab.ip(node, "route", "show", "proto", PROTO).lines().toList();
+      for (String peer : NODES.keySet()) {
+        if (!peer.equals(node)) {
+          assertThat(routes).contains(nodeNetwork(peer).getSpec().getPodCIDR() + " via " + NODES.get(peer) + " dev eth0");
+        }
+      }
+      assertThat(routes).hasSize(2);
+      String conflist = Files.readString(cniDirs.resolve(node).resolve("10-plainroute.conflist"));
+      assertThat(conflist).contains(own.getSpec().getPodCIDR()).contains("\"cni0\"").doesNotContain("ipMasq");
+      NodeNetworkStatus status = own.getStatus();
+      assertThat(status.getRoutes()).isEqualTo(2);
+      assertThat(status.getBridge()).isEqualTo("cni0");
+      assertThat(status.getUplink().getName()).isEqualTo("eth0");
+      assertThat(status.getUplink().getMtu()).isEqualTo(1500);
+      assertThat(status.getUplink().getMac()).matches("([0-9a-f]{2}:){5}[0-9a-f]{2}");
+      assertThat(condition(node, "Ready")).map(Condition::getStatus).contains("True");
+    }
+    assertThat(plane.kubectl("get", "nodenetworks").orThrow()).containsPattern("node01\\s+node01\\s+\\S+\\s+\\S+\\s+192\\.168\\.1\\.11\\s+2\\s+True");
+  }
+
+  @Test
+  @Order(2)
+  void aRouteDeletedByHandComesBackWithoutWaitingForTheResync() {
+    String peerSubnet = nodeNetwork("node02").getSpec().getPodCIDR();
+    lab.ip("node01", "route", "del", peerSubnet);
+    await().atMost(WITHOUT_RESYNC).pollInterval(Duration.ofMillis(50))
+        .until(() -> lab.ip("node01", "route", "show", "proto", PROTO).contains(peerSubnet + " via 192.168.1.12"));
+  }
+
+  @Test
+  @Order(3)
+  void aDownedBridgeAndARemovedGatewayAddressAreRepaired() {
+    lab.ip("node02", "link", "set", "cni0", "down");
+    await().atMost(WITHOUT_RESYNC).pollInterval(Duration.ofMillis(50))
+        .until(() -> lab.ip("node02", "-o", "link", "show", "cni0").contains("state UP")
+            || lab.ip("node02", "-o", "link", "show", "cni0").contains(",UP"));
+    String gateway = nodeNetwork("node02").getSpec().getGateway() + "/24";
+    lab.ip("node02", "addr", "del", gateway, "dev", "cni0");
+    await().atMost(WITHOUT_RESYNC).pollInterval(Duration.ofMillis(50))
+        .until(() -> lab.ip("node02", "-o", "-4", "addr", "show", "dev", "cni0").contains(gateway));
+  }
+
+  @Test
+  @Order(4)
+  void forwardingTurnedOffBySomeoneElseIsTurnedBackOn() {
+    lab.exec("node03", "sh", "-c", "echo 0 > /proc/sys/net/ipv4/ip_forward");
+    // Nothing announces a sysctl change over rtnetlink: a route deletion prompts the next pass.
+    lab.ip("node03", "route", "del", nodeNetwork("node01").getSpec().getPodCIDR());
+    await().atMost(WITHOUT_RESYNC).pollInterval(Duration.ofMillis(50))
+        .until(() -> lab.exec("node03", "cat", "/proc/sys/net/ipv4/ip_forward").strip().equals("1"));
+  }
+
+  @Test
+  @Order(5)
+  void routesOfOthersAreNeverTouched() {
+    lab.ip("node01", "route", "add", "10.99.0.0/24", "via", "192.168.1.13", "proto", "static");
+    lab.ip("node01", "route", "add", "10.98.0.0/24", "via", "192.168.1.12");
+    lab.ip("node01", "route", "del", nodeNetwork("node03").getSpec().getPodCIDR());
+    await().atMost(WITHOUT_RESYNC).until(() -> lab.ip("node01", "route", "show", "proto", PROTO).lines().count() == 2);
+    assertThat(lab.ip("node01", "route", "show")).contains("10.99.0.0/24 via 192.168.1.13").contains("10.98.0.0/24 via 192.168.1.12");
+  }
+
+  @Test
+  @Order(6)
+  void aPeerThatIsNotOnLinkIsReportedAndTheOthersKeepTheirRoutes() {
+    registerNode("far", "10.9.0.4");
+    await().atMost(SOON).until(() -> nodeNetworkIfAny("far").isPresent());
+    await().atMost(SOON).untilAsserted(() -> assertThat(nodeNetwork("node01").getStatus().getUnreachablePeers())
+        .anySatisfy(p -> {
+          assertThat(p.getNode()).isEqualTo("far");
+          assertThat(p.getNodeIP()).isEqualTo("10.9.0.4");
+          assertThat(p.getReason()).isEqualTo("PeerNotOnLink");
+        }));
+    assertThat(condition("node01", "RoutesReady")).hasValueSatisfying(c -> {
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getReason()).isEqualTo("PeerNotOnLink");
+      assertThat(c.getMessage()).contains("far (10.9.0.4, PeerNotOnLink)");
+    });
+    assertThat(lab.ip("node01", "route", "show", "proto", PROTO).lines().count()).isEqualTo(2);
+
+    client.nodes().withName("far").delete();
+    await().atMost(SOON).until(() -> isReady("node01"));
+  }
+
+  @Test
+  @Order(7)
+  void aRemovedPeersRouteDisappearsFromEveryNode() {
+    registerNode("node04", "192.168.1.14");
+    await().atMost(SOON).until(() -> nodeNetworkIfAny("node04").isPresent());
+    String subnet = nodeNetwork("node04").getSpec().getPodCIDR();
+    await().atMost(SOON).until(() -> NODES.keySet().stream()
+        .allMatch(n -> lab.ip(n, "route", "show", "proto", PROTO).contains(subnet + " via 192.168.1.14")));
+
+    client.nodes().withName("node04").delete();
+    await().atMost(SOON).until(() -> NODES.keySet().stream()
+        .noneMatch(n -> lab.ip(n, "route", "show", "proto", PROTO).contains(subnet)));
+    assertThat(lab.ip("node01", "route", "show", "proto", PROTO).lines().count()).isEqualTo(2);
+  }
+
+  @Test
+  @Order(8)
+  void agentsLogNoErrors() {
+    for (OperatorProcess agent : agents) {
+      assertThat(agent.isAlive()).isTrue();
+      assertThat(agent.logTail(400)).noneMatch(line -> line.contains("ERROR") || line.contains("Exception"));
+    }
+  }
+
+  private static void declareClusterNetwork() {
+    ClusterNetwork cn = new ClusterNetwork();
+    cn.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("default").build());
+    ClusterNetworkSpec spec = new ClusterNetworkSpec();
+    spec.setClusterCIDRs(List.of("10.244.0.0/16"));
+    cn.setSpec(spec);
+    client.resource(cn).create();
+  }
+
+  private static void registerNode(String name, String ip) {
+    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata()
+        .withNewStatus().addNewAddress().withType("InternalIP").withAddress(ip).endAddress().endStatus().build()).create();
+  }
+
+  private static void startAgent(String node) {
+    OperatorProcess agent = OperatorProcess.builder(plane).name(node + "-agent").role("agent")
+        .env("NODE_NAME", node)
+        .systemProperty("plainroute.agent.netns", lab.namespace(node))
+        .systemProperty("plainroute.agent.cni-conf-dir", cniDirs.resolve(node).toString())
+        .start();
+    agent.awaitLogLine(Pattern.compile("Listening on"), Duration.ofSeconds(60));
+    agents.add(agent);
+  }
+
+  private static boolean isReady(String node) {
+    return condition(node, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
+  }
+
+  private static Optional<Condition> condition(String node, String type) {
+    return nodeNetworkIfAny(node).map(NodeNetwork::getStatus).flatMap(s -> s.getConditions().stream()
+        .filter(c -> type.equals(c.getType())).findFirst());
+  }
+
+  private static NodeNetwork nodeNetwork(String node) {
+    return nodeNetworkIfAny(node).orElseThrow(() -> new AssertionError("no NodeNetwork " + node));
+  }
+
+  private static Optional<NodeNetwork> nodeNetworkIfAny(String node) {
+    return Optional.ofNullable(client.resources(NodeNetwork.class).withName(node).get());
+  }
+
+  private static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+}

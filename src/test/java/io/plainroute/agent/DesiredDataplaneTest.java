@@ -1,0 +1,82 @@
+package io.plainroute.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.api.v1alpha1.NodeNetworkSpec;
+import io.plainroute.api.v1alpha1.UnreachablePeer;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DesiredDataplaneTest {
+  private static final NodeNetworkSpec NODE01 = new NodeNetworkSpec("node01", "10.244.1.0/24", "10.244.1.1", "192.168.1.11");
+  private static final Optional<NodeUplink> ETH0 = Optional.of(new NodeUplink(2, "eth0", "02:00:00:00:00:11", 1500, List.of("192.168.1.0/24")));
+
+  @Test
+  void theLecturesNodeRoutesToBothPeersThroughTheirNodeIPs() {
+    DesiredDataplane desired = DesiredDataplane.of(cluster(), NODE01,
+        List.of(peer("node03", "10.244.3.0/24", "192.168.1.13"), peer("node02", "10.244.2.0/24", "192.168.1.12")), ETH0);
+
+    assertThat(desired.bridgeName()).isEqualTo("cni0");
+    assertThat(desired.gateway()).isEqualTo("10.244.1.1/24");
+    assertThat(desired.mtu()).isEqualTo(1500);
+    assertThat(desired.routes()).containsExactly(
+        new PeerRoute("node02", "10.244.2.0/24", "192.168.1.12"),
+        new PeerRoute("node03", "10.244.3.0/24", "192.168.1.13"));
+    assertThat(desired.unreachable()).isEmpty();
+    assertThat(desired.masquerade()).isTrue();
+    assertThat(desired.clusterCIDRs()).containsExactly("10.244.0.0/16");
+  }
+
+  @Test
+  void anExplicitMtuWinsOverTheUplinks() {
+    ClusterNetworkSpec spec = cluster();
+    spec.setMtu(1400);
+    assertThat(DesiredDataplane.of(spec, NODE01, List.of(), ETH0).mtu()).isEqualTo(1400);
+    assertThat(DesiredDataplane.of(cluster(), NODE01, List.of(),
+        Optional.of(new NodeUplink(2, "eth0", "", 9000, List.of()))).mtu()).isEqualTo(9000);
+  }
+
+  @Test
+  void peersPlainRoutingCannotReachAreReportedAndDoNotBlockTheOthers() {
+    NodeNetwork broken = peer("node08", "10.244.8.0/24", "192.168.1.18");
+    broken.getSpec().setPodCIDR("10.244.8.7/24");
+    DesiredDataplane desired = DesiredDataplane.of(cluster(), NODE01, List.of(
+        peer("node02", "10.244.2.0/24", "192.168.1.12"),
+        peer("node09", "10.244.9.0/24", "10.9.0.4"),
+        peer("node05", "10.244.5.0/24", ""),
+        peer("clone", "10.244.6.0/24", "192.168.1.11"),
+        broken), ETH0);
+
+    assertThat(desired.routes()).extracting(PeerRoute::node).containsExactly("node02");
+    assertThat(desired.unreachable()).extracting(UnreachablePeer::getNode, UnreachablePeer::getReason).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("clone", "SameNodeIP"),
+        org.assertj.core.groups.Tuple.tuple("node05", "NoNodeIP"),
+        org.assertj.core.groups.Tuple.tuple("node08", "InvalidPodCIDR"),
+        org.assertj.core.groups.Tuple.tuple("node09", "PeerNotOnLink"));
+  }
+
+  @Test
+  void withoutAnUplinkNoPeerIsOnLink() {
+    DesiredDataplane desired = DesiredDataplane.of(cluster(), NODE01, List.of(peer("node02", "10.244.2.0/24", "192.168.1.12")), Optional.empty());
+    assertThat(desired.routes()).isEmpty();
+    assertThat(desired.unreachable()).extracting(UnreachablePeer::getReason).containsExactly("PeerNotOnLink");
+    assertThat(desired.mtu()).isEqualTo(1500);
+  }
+
+  private static ClusterNetworkSpec cluster() {
+    ClusterNetworkSpec spec = new ClusterNetworkSpec();
+    spec.setClusterCIDRs(List.of("10.244.0.0/16"));
+    return spec;
+  }
+
+  private static NodeNetwork peer(String name, String podCIDR, String nodeIP) {
+    NodeNetwork nn = new NodeNetwork();
+    nn.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    nn.setSpec(new NodeNetworkSpec(name, podCIDR, podCIDR.substring(0, podCIDR.lastIndexOf('.')) + ".1", nodeIP));
+    return nn;
+  }
+}
