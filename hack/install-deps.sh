@@ -11,6 +11,8 @@ need mvn maven
 need go golang-go
 need ip iproute2
 need curl curl
+# Not commands on PATH: the reference CNI plugins that CniPluginsIT runs (it skips without them).
+[ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
