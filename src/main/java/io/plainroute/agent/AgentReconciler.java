@@ -1,6 +1,7 @@
 package io.plainroute.agent;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -19,6 +20,7 @@ import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkStatus;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -83,15 +85,37 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
     }
     List<NodeNetwork> peers = all.stream().filter(nn -> !nn.getMetadata().getName().equals(nodeName)).toList();
     DataplaneReport report = runtime.reconcile(cn.getSpec(), own.get().getSpec(), peers);
-    NodeNetworkStatus status = statuses.from(own.get(), cn.getSpec().getBridgeName(), report);
-    if (!status.equals(own.get().getStatus())) {
-      NodeNetwork update = own.get();
-      update.setStatus(status);
-      // resourceVersion makes this an optimistic write: a concurrent write of the controller's
-      // Conflict condition fails it (409) and the retry starts from fresh objects.
-      client.resource(update).updateStatus();
-    }
+    writeStatus(own.get(), cn.getSpec().getBridgeName(), report);
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * Writes the status when it changed. The write carries the resourceVersion it was computed from,
+   * so it cannot undo a concurrent write of the controller's Conflict condition; when it meets one
+   * (or when the cache has not yet seen our previous write), it is computed again from the object
+   * as the API server has it.
+   */
+  private void writeStatus(NodeNetwork cached, String bridgeName, DataplaneReport report) {
+    NodeNetwork current = cached;
+    for (int attempt = 1; ; attempt++) {
+      NodeNetworkStatus status = statuses.from(current, bridgeName, report);
+      if (status.equals(current.getStatus())) {
+        return;
+      }
+      current.setStatus(status);
+      try {
+        client.resource(current).updateStatus();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == 3) {
+          throw e;
+        }
+        current = client.resources(NodeNetwork.class).withName(nodeName).get();
+        if (current == null) {
+          return;
+        }
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")

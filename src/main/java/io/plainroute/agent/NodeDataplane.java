@@ -35,6 +35,8 @@ final class NodeDataplane {
   private final CniConfigWriter cniConfig;
   /** Route destinations installed by the last pass: one missing now was deleted by someone. */
   private Set<Ipv4Prefix> installedLastPass = Set.of();
+  /** The first pass configures a fresh node; only later differences are drift worth reporting. */
+  private boolean configuredOnce;
 
   NodeDataplane(NetlinkHandle netlink, int protocol, Masquerade masquerade, CniConfigWriter cniConfig) {
     this.netlink = netlink;
@@ -68,6 +70,10 @@ final class NodeDataplane {
     Part routes = routes(desired, uplink, repairs, installed);
     Part cni = cni(desired);
     Part masq = masquerade(desired);
+    if (!configuredOnce) {
+      repairs.clear();
+      configuredOnce = true;
+    }
     repairs.forEach(r -> LOG.infof("repaired drift: %s", r));
     return new DataplaneReport(bridge, routes, cni, masq, installed[0], desired.unreachable(), uplink, List.copyOf(repairs));
   }

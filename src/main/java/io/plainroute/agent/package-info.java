@@ -1,6 +1,6 @@
 /**
- * The agent role: programs its own node's kernel (bridge, gateway address, peer routes,
- * masquerade) and writes the CNI configuration that the container runtime hands to the reference
- * CNI plugins when it starts a pod.
+ * The agent role: turns the node's NodeNetwork, its peers' NodeNetworks and the ClusterNetwork into
+ * kernel state (bridge, gateway address, forwarding, one route per peer, masquerade, CNI config),
+ * repairs drift on rtnetlink events, and reports what it did in its own NodeNetwork's status.
  */
 package io.plainroute.agent;
