@@ -8,6 +8,13 @@ import jnr.ffi.Pointer;
  * network namespace is the one the context's netlink socket works in.
  */
 final class NftContext implements AutoCloseable {
+  /**
+   * Held around every libnftables call. The library keeps some state per process, not per
+   * context: a one-time initialisation in nft_ctx_new and an interface cache that every command
+   * releases at its end. Two contexts in two namespaces must therefore take turns.
+   */
+  private static final Object LIBRARY = new Object();
+
   private final Libnftables.Api api;
   private Pointer ctx;
 
@@ -19,15 +26,17 @@ final class NftContext implements AutoCloseable {
   /** A context in the calling thread's network namespace. */
   static NftContext create() throws NftablesException {
     Libnftables.Api api = Libnftables.api();
-    Pointer ctx = api.nft_ctx_new(Libnftables.NFT_CTX_DEFAULT);
-    if (ctx == null) {
-      throw new NftablesException("nft_ctx_new failed: libnftables could not allocate a context");
+    synchronized (LIBRARY) {
+      Pointer ctx = api.nft_ctx_new(Libnftables.NFT_CTX_DEFAULT);
+      if (ctx == null) {
+        throw new NftablesException("nft_ctx_new failed: libnftables could not allocate a context");
+      }
+      if (api.nft_ctx_buffer_output(ctx) != 0 || api.nft_ctx_buffer_error(ctx) != 0) {
+        api.nft_ctx_free(ctx);
+        throw new NftablesException("libnftables could not set up its output buffers");
+      }
+      return new NftContext(api, ctx);
     }
-    if (api.nft_ctx_buffer_output(ctx) != 0 || api.nft_ctx_buffer_error(ctx) != 0) {
-      api.nft_ctx_free(ctx);
-      throw new NftablesException("libnftables could not set up its output buffers");
-    }
-    return new NftContext(api, ctx);
   }
 
   /**
@@ -42,11 +51,16 @@ final class NftContext implements AutoCloseable {
     if (ctx == null) {
       throw new IllegalStateException("the libnftables context is freed");
     }
-    api.nft_ctx_output_set_flags(ctx, json ? Libnftables.NFT_CTX_OUTPUT_JSON : 0);
-    int status = api.nft_run_cmd_from_buffer(ctx, commands);
-    // Read both buffers every time: reading is what empties them for the next command.
-    String output = orEmpty(api.nft_ctx_get_output_buffer(ctx));
-    String errors = orEmpty(api.nft_ctx_get_error_buffer(ctx));
+    int status;
+    String output;
+    String errors;
+    synchronized (LIBRARY) {
+      api.nft_ctx_output_set_flags(ctx, json ? Libnftables.NFT_CTX_OUTPUT_JSON : 0);
+      status = api.nft_run_cmd_from_buffer(ctx, commands);
+      // Read both buffers every time: reading is what empties them for the next command.
+      output = orEmpty(api.nft_ctx_get_output_buffer(ctx));
+      errors = orEmpty(api.nft_ctx_get_error_buffer(ctx));
+    }
     if (status != 0) {
       throw new NftablesException(operation,
           errors.isBlank() ? "libnftables failed (status " + status + ") without saying why" : errors);
@@ -57,7 +71,9 @@ final class NftContext implements AutoCloseable {
   @Override
   public void close() {
     if (ctx != null) {
-      api.nft_ctx_free(ctx);
+      synchronized (LIBRARY) {
+        api.nft_ctx_free(ctx);
+      }
       ctx = null;
     }
   }
