@@ -15,12 +15,14 @@ import java.util.concurrent.RejectedExecutionException;
  * one (opening sockets, writing {@code /proc/sys/net}) runs here. Unlike a thread pool, it is
  * never replaced by a thread that did not enter the namespace; it is a platform thread because
  * a virtual thread may change carrier between calls.
+ *
+ * <p>Public so that other kernel interfaces (nftables) enter namespaces the same way.
  */
-final class NamespaceThread {
+public final class NamespaceThread {
 
   /** Work that may throw one kind of checked exception. */
   @FunctionalInterface
-  interface Task<T, E extends Exception> {
+  public interface Task<T, E extends Exception> {
     T run() throws E;
   }
 
@@ -36,7 +38,7 @@ final class NamespaceThread {
   }
 
   /** Starts a thread inside the namespace; fails when the thread cannot enter it. */
-  static NamespaceThread start(NetworkNamespace namespace) throws NetlinkException {
+  public static NamespaceThread start(NetworkNamespace namespace) throws NetlinkException {
     CompletableFuture<Void> entered = new CompletableFuture<>();
     NamespaceThread namespaceThread = new NamespaceThread(namespace, entered);
     namespaceThread.thread.start();
@@ -65,7 +67,7 @@ final class NamespaceThread {
    * Runs the task on the thread and waits for it; runs it at once when called from the thread
    * itself, so that tasks can call one another.
    */
-  <T, E extends Exception> T call(Task<T, E> task) throws E {
+  public <T, E extends Exception> T call(Task<T, E> task) throws E {
     if (Thread.currentThread() == thread) {
       return task.run();
     }
@@ -91,7 +93,7 @@ final class NamespaceThread {
   }
 
   /** Lets queued tasks finish, then ends the thread; later submissions are refused. */
-  synchronized void stop() {
+  public synchronized void stop() {
     if (!stopping) {
       stopping = true;
       tasks.add(STOP);

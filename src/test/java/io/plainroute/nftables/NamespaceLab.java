@@ -1,0 +1,136 @@
+package io.plainroute.nftables;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import com.sun.security.auth.module.UnixSystem;
+
+import io.plainroute.netlink.NetworkNamespace;
+
+/**
+ * Base of the kernel tests: each test works in network namespaces of its own, named
+ * {@code prnft-<run>-<n>}, and deletes them afterwards, also when it fails. Tests set up and check
+ * with {@code ip} and {@code nft}; only the code under test must not. Nothing is ever added to
+ * the machine's own namespace: veth pairs are created with both ends inside test namespaces.
+ */
+abstract class NamespaceLab {
+  private static final String RUN_PREFIX =
+      "prnft-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + "-";
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static final long COMMAND_TIMEOUT_SECONDS = 30;
+
+  private final List<String> namespaces = new ArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  /** What a command printed (stdout and stderr together) and its exit status. */
+  record Result(int status, String output) {
+  }
+
+  @BeforeEach
+  void requireRoot() {
+    assumeTrue(new UnixSystem().getUid() == 0, "needs root: creates network namespaces");
+  }
+
+  @AfterEach
+  void deleteNamespaces() throws Exception {
+    Exception failure = null;
+    for (AutoCloseable closeable : closeables) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        failure = e;
+      }
+    }
+    // Every namespace goes, even when an earlier one could not: none may outlive the run.
+    for (String namespace : namespaces) {
+      Result deleted = exec("ip", "netns", "del", namespace);
+      if (deleted.status() != 0 && failure == null) {
+        failure = new IOException("ip netns del " + namespace + ": " + deleted.output());
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** A fresh network namespace with its loopback up. */
+  String newNamespace() throws IOException, InterruptedException {
+    String name = RUN_PREFIX + COUNTER.incrementAndGet();
+    run("ip", "netns", "add", name);
+    namespaces.add(name);
+    ip(name, "link", "set", "dev", "lo", "up");
+    return name;
+  }
+
+  /** The masquerade of a namespace, closed after the test. */
+  Masquerade masquerade(String namespace) throws IOException {
+    return closedAfterTest(Masquerade.open(NetworkNamespace.named(namespace)));
+  }
+
+  <T extends AutoCloseable> T closedAfterTest(T closeable) {
+    closeables.add(closeable);
+    return closeable;
+  }
+
+  /** {@code ip -n NAMESPACE ARGS...}; fails the test when ip does. */
+  static String ip(String namespace, String... args) throws IOException, InterruptedException {
+    return run(prepend(List.of("ip", "-n", namespace), args));
+  }
+
+  /** {@code nft ARGS...} inside the namespace; fails the test when nft does. */
+  static String nft(String namespace, String... args) throws IOException, InterruptedException {
+    return run(prepend(List.of("ip", "netns", "exec", namespace, "nft"), args));
+  }
+
+  /** {@code nft -f -} inside the namespace, with the script on its standard input. */
+  static String nftScript(String namespace, String script) throws IOException, InterruptedException {
+    String[] command = {"ip", "netns", "exec", namespace, "nft", "-f", "-"};
+    return succeeded(execWithInput(script, command), command);
+  }
+
+  /** Runs a command inside the namespace and returns how it went, without judging. */
+  static Result execIn(String namespace, String... command) throws IOException, InterruptedException {
+    return exec(prepend(List.of("ip", "netns", "exec", namespace), command));
+  }
+
+  static String run(String... command) throws IOException, InterruptedException {
+    return succeeded(exec(command), command);
+  }
+
+  static Result exec(String... command) throws IOException, InterruptedException {
+    return execWithInput("", command);
+  }
+
+  private static String succeeded(Result result, String... command) {
+    assertThat(result.status()).as("%s exit status; output: %s", List.of(command), result.output()).isZero();
+    return result.output();
+  }
+
+  private static Result execWithInput(String input, String... command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try (var stdin = process.getOutputStream()) {
+      stdin.write(input.getBytes(StandardCharsets.UTF_8));
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("%s finished", List.of(command)).isTrue();
+    return new Result(process.exitValue(), output);
+  }
+
+  private static String[] prepend(List<String> prefix, String... args) {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(args));
+    return command.toArray(String[]::new);
+  }
+}
