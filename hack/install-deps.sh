@@ -11,8 +11,12 @@ need mvn maven
 need go golang-go
 need ip iproute2
 need curl curl
-# Not commands on PATH: the reference CNI plugins that CniPluginsIT runs (it skips without them).
+need nft nftables
+need ping iputils-ping
+# Not commands on PATH: the reference CNI plugins the kernel tests run, and libnftables, which
+# the agent loads through jnr-ffi for its masquerade rule.
 [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
+ldconfig -p 2>/dev/null | grep -q 'libnftables\.so\.1 ' || missing+=(libnftables1)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then

@@ -1,5 +1,6 @@
 package io.plainroute.controller;
 
+import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.ipam.SpecProblem;
 import java.util.List;
 
@@ -12,6 +13,7 @@ import java.util.List;
  * @param pendingNodes selected nodes still without a subnet because none is free
  * @param problems what is wrong with the spec given the cluster (e.g. a range holding a node IP)
  * @param failures API errors met on the way; the pass is retried
+ * @param nodeNetworks the NodeNetworks as the pass left them
  */
 record AllocationOutcome(
     long capacity,
@@ -19,4 +21,5 @@ record AllocationOutcome(
     long free,
     List<String> pendingNodes,
     List<SpecProblem> problems,
-    List<String> failures) {}
+    List<String> failures,
+    List<NodeNetwork> nodeNetworks) {}

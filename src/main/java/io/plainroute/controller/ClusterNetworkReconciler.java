@@ -47,10 +47,12 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
 
   private final SubnetAllocator allocator;
   private final ClusterNetworkStatusFactory statuses = new ClusterNetworkStatusFactory(Clock.systemUTC());
+  private final ConflictConditions conflicts;
   private final PoolMetrics metrics;
 
   public ClusterNetworkReconciler(KubernetesClient client, PoolMetrics metrics) {
     this.allocator = new SubnetAllocator(new KubernetesAllocationStore(client));
+    this.conflicts = new ConflictConditions(client, Clock.systemUTC());
     this.metrics = metrics;
   }
 
@@ -64,7 +66,7 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
             .build(), context),
         new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeNetwork.class, ClusterNetwork.class)
             .withSecondaryToPrimaryMapper(nn -> all(clusterNetworks))
-            .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()))
+            .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()) || !Objects.equals(uplinkMac(nn), uplinkMac(old)))
             .build(), context),
         new InformerEventSource<>(InformerEventSourceConfiguration.from(SubnetClaim.class, ClusterNetwork.class)
             .withSecondaryToPrimaryMapper(c -> all(clusterNetworks))
@@ -90,8 +92,9 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
       status = statuses.invalid(cn, ((PoolSpec.Invalid) spec).problems());
     }
     metrics.record(name, outcome);
+    int conflictWritesToRetry = conflicts.update(outcome.nodeNetworks());
     UpdateControl<ClusterNetwork> control = patchIfChanged(cn, status);
-    return outcome.failures().isEmpty() ? control : control.rescheduleAfter(RETRY_AFTER_FAILURE);
+    return outcome.failures().isEmpty() && conflictWritesToRetry == 0 ? control : control.rescheduleAfter(RETRY_AFTER_FAILURE);
   }
 
   private static UpdateControl<ClusterNetwork> patchIfChanged(ClusterNetwork cn, ClusterNetworkStatus status) {
@@ -113,6 +116,11 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
     return !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
         || !Objects.equals(NodeAddresses.nodeIP(now), NodeAddresses.nodeIP(before))
         || !Objects.equals(NodeAddresses.podCIDR(now), NodeAddresses.podCIDR(before));
+  }
+
+  /** The agent reports its uplink's MAC in status; a change may create or end a Conflict. */
+  private static Optional<String> uplinkMac(NodeNetwork nn) {
+    return Optional.ofNullable(nn.getStatus()).map(s -> s.getUplink()).map(u -> u.getMac());
   }
 
   private static <T extends HasMetadata> Set<ResourceID> all(IndexerResourceCache<T> cache) {

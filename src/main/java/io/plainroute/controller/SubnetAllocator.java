@@ -292,7 +292,8 @@ final class SubnetAllocator {
       nodeNetworks.values().forEach(nn -> podCIDR(nn).ifPresent(held::add));
       long allocated = pool.map(p -> p.countHeld(held)).orElse(0L);
       long used = pool.map(p -> p.countHeld(taken)).orElse(0L);
-      return new AllocationOutcome(capacity, allocated, capacity - used, List.copyOf(pending), List.copyOf(problems), List.copyOf(failures));
+      return new AllocationOutcome(capacity, allocated, capacity - used, List.copyOf(pending), List.copyOf(problems), List.copyOf(failures),
+          List.copyOf(nodeNetworks.values()));
     }
   }
 }

@@ -11,6 +11,7 @@ import io.plainroute.api.v1alpha1.ClusterNetwork;
 import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkStatus;
+import io.plainroute.testing.CniRuntime;
 import io.plainroute.testing.ControlPlane;
 import io.plainroute.testing.NetnsLab;
 import io.plainroute.testing.OperatorProcess;
@@ -18,7 +19,6 @@ import io.plainroute.testing.TestNamespaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +50,7 @@ class AgentIT {
   private static NetnsLab lab;
   private static ControlPlane plane;
   private static OperatorProcess controller;
-  private static final List<OperatorProcess> agents = new ArrayList<>();
+  private static final Map<String, OperatorProcess> agents = new java.util.TreeMap<>();
   private static KubernetesClient client;
 
   @BeforeAll
@@ -73,7 +73,7 @@ class AgentIT {
       StringBuilder logs = new StringBuilder("agents did not report Ready within 60 s\n");
       NODES.keySet().forEach(n -> logs.append(n).append(": ").append(nodeNetworkIfAny(n).map(NodeNetwork::getStatus)
           .map(s -> s.getConditions().toString()).orElse("no status")).append('\n'));
-      agents.forEach(a -> logs.append(String.join("\n", a.logTail(40))).append('\n'));
+      agents.values().forEach(a -> logs.append(String.join("\n", a.logTail(40))).append('\n'));
       logs.append(String.join("\n", controller.logTail(40)));
       throw new AssertionError(logs.toString(), e);
     }
@@ -81,7 +81,7 @@ class AgentIT {
 
   @AfterAll
   static void stopTheLab() {
-    agents.forEach(OperatorProcess::close);
+    agents.values().forEach(OperatorProcess::close);
     if (controller != null) {
       controller.close();
     }
@@ -103,7 +103,7 @@ class AgentIT {
       assertThat(lab.ip(node, "-o", "link", "show", "cni0")).containsPattern("[<,]UP[,>]").contains("mtu 1500");
       assertThat(lab.ip(node, "-o", "-4", "addr", "show", "dev", "cni0")).contains("inet " + gateway);
       assertThat(lab.exec(node, "cat", "/proc/sys/net/ipv4/ip_forward").strip()).isEqualTo("1");
-      List<String> routes = lab.ip(node, "route", "show", "proto", PROTO).lines().toList();
+      List<String> routes = lab.ip(node, "route", "show", "proto", PROTO).lines().map(String::strip).toList();
       for (String peer : NODES.keySet()) {
         if (!peer.equals(node)) {
           assertThat(routes).contains(nodeNetwork(peer).getSpec().getPodCIDR() + " via " + NODES.get(peer) + " dev eth0");
@@ -203,11 +203,57 @@ class AgentIT {
 
   @Test
   @Order(8)
+  void theReferencePluginsAttachPodsThatReachPodsOnOtherNodes(@TempDir Path ipam) throws Exception {
+    Map<String, String> podAddress = new java.util.TreeMap<>();
+    for (String node : NODES.keySet()) {
+      String pod = lab.addNamespace("pod-" + node);
+      CniRuntime runtime = new CniRuntime(CniRuntime.REFERENCE_PLUGINS, Optional.of(ipam.resolve(node)));
+      CniRuntime.Result result = runtime.add(cniDirs.resolve(node).resolve("10-plainroute.conflist"), lab.namespace(node), pod, "eth0");
+      String address = result.addresses().get(0).address().getHostAddress();
+      assertThat(nodeNetwork(node).getSpec().getPodCIDR()).startsWith(address.substring(0, address.lastIndexOf('.')));
+      podAddress.put(node, address);
+    }
+    for (String from : NODES.keySet()) {
+      for (String to : NODES.keySet()) {
+        if (!from.equals(to)) {
+          lab.exec("pod-" + from, "ping", "-c", "1", "-W", "3", podAddress.get(to));
+        }
+      }
+    }
+  }
+
+  @Test
+  @Order(9)
   void agentsLogNoErrors() {
-    for (OperatorProcess agent : agents) {
+    for (OperatorProcess agent : agents.values()) {
       assertThat(agent.isAlive()).isTrue();
       assertThat(agent.logTail(400)).noneMatch(line -> line.contains("ERROR") || line.contains("Exception"));
     }
+  }
+
+  @Test
+  @Order(10)
+  void stoppingAnAgentTearsNothingDownAndCleanupRemovesOnlyWhatPlainrouteMade() {
+    OperatorProcess node03 = agents.get("node03");
+    lab.ip("node03", "route", "add", "10.97.0.0/24", "via", "192.168.1.11", "proto", "static");
+    node03.stop();
+    agents.remove("node03");
+    assertThat(lab.ip("node03", "route", "show", "proto", PROTO).lines().count()).as("routes survive the agent's exit").isEqualTo(2);
+
+    try (OperatorProcess cleanup = OperatorProcess.builder(plane).name("node03-cleanup").role("cleanup")
+        .env("NODE_NAME", "node03")
+        .systemProperty("plainroute.agent.netns", lab.namespace("node03"))
+        .systemProperty("plainroute.agent.cni-conf-dir", cniDirs.resolve("node03").toString())
+        .start()) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !cleanup.isAlive());
+      assertThat(cleanup.logTail(50)).anyMatch(l -> l.contains("removed bridge cni0"));
+    }
+    assertThat(lab.ip("node03", "route", "show", "proto", PROTO)).isBlank();
+    assertThat(lab.ip("node03", "-o", "link", "show")).doesNotContain("cni0");
+    assertThat(lab.exec("node03", "nft", "list", "tables")).doesNotContain("plainroute");
+    assertThat(cniDirs.resolve("node03").resolve("10-plainroute.conflist")).doesNotExist();
+    assertThat(lab.ip("node03", "route", "show")).contains("10.97.0.0/24 via 192.168.1.11");
+    assertThat(lab.ip("node03", "-o", "-4", "addr", "show", "dev", "eth0")).contains("192.168.1.13/24");
   }
 
   private static void declareClusterNetwork() {
@@ -231,7 +277,7 @@ class AgentIT {
         .systemProperty("plainroute.agent.cni-conf-dir", cniDirs.resolve(node).toString())
         .start();
     agent.awaitLogLine(Pattern.compile("Listening on"), Duration.ofSeconds(60));
-    agents.add(agent);
+    agents.put(node, agent);
   }
 
   private static boolean isReady(String node) {

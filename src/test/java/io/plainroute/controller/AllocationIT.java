@@ -200,6 +200,48 @@ class AllocationIT {
   }
 
   @Test
+  void nodesSharingANodeIPOrAnUplinkMacAreFlaggedUntilFixed() {
+    cluster.declare("default", LECTURES, 24);
+    cluster.addNode("node01", "192.168.1.11");
+    cluster.addNode("node02", "192.168.1.11");
+    cluster.addNode("node03", "192.168.1.13");
+    cluster.addNode("node04", "192.168.1.14");
+    await().atMost(SOON).until(() -> conflictReason("node01").equals("DuplicateNodeIP") && conflictReason("node02").equals("DuplicateNodeIP"));
+    assertThat(cluster.nodeNetwork("node01").orElseThrow().getStatus().getConditions())
+        .filteredOn(c -> c.getType().equals("Conflict")).singleElement()
+        .satisfies(c -> assertThat(c.getMessage()).contains("Nodes node01, node02 all report node IP 192.168.1.11"));
+    assertThat(conflictReason("node03")).isEmpty();
+
+    // Cloned VMs: the agents on node03 and node04 report the same uplink MAC.
+    reportUplinkMac("node03", "02:42:ac:11:00:02");
+    reportUplinkMac("node04", "02:42:ac:11:00:02");
+    await().atMost(SOON).until(() -> conflictReason("node03").equals("DuplicateMAC") && conflictReason("node04").equals("DuplicateMAC"));
+
+    cluster.setInternalIP("node02", "192.168.1.12");
+    await().atMost(SOON).until(() -> conflictReason("node01").equals("NoConflict") && conflictReason("node02").equals("NoConflict"));
+    assertThat(cluster.nodeNetwork("node04").orElseThrow().getStatus().getUplink().getMac()).isEqualTo("02:42:ac:11:00:02");
+  }
+
+  private String conflictReason(String node) {
+    return cluster.nodeNetwork(node).map(nn -> nn.getStatus()).map(s -> s.getConditions().stream()
+        .filter(c -> c.getType().equals("Conflict")).map(c -> c.getReason()).findFirst().orElse("")).orElse("");
+  }
+
+  private void reportUplinkMac(String node, String mac) {
+    await().atMost(SOON).untilAsserted(() -> {
+      var nn = cluster.nodeNetwork(node).orElseThrow();
+      var status = nn.getStatus() == null ? new io.plainroute.api.v1alpha1.NodeNetworkStatus() : nn.getStatus();
+      var uplink = new io.plainroute.api.v1alpha1.Uplink();
+      uplink.setName("eth0");
+      uplink.setMac(mac);
+      uplink.setMtu(1500);
+      status.setUplink(uplink);
+      nn.setStatus(status);
+      plane.client().resource(nn).updateStatus();
+    });
+  }
+
+  @Test
   void onlySelectedNodesGetASubnet() {
     cluster.declare("default", LECTURES, 24, spec -> {
       spec.setNodeSelector(Map.of("plainroute.io/pod-network", "plain"));

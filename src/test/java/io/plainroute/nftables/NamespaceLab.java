@@ -6,32 +6,25 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-import com.sun.security.auth.module.UnixSystem;
-
 import io.plainroute.netlink.NetworkNamespace;
+import io.plainroute.testing.TestNamespaces;
 
 /**
- * Base of the kernel tests: each test works in network namespaces of its own, named
- * {@code prnft-<run>-<n>}, and deletes them afterwards, also when it fails. Tests set up and check
+ * Base of the kernel tests: each test works in network namespaces of its own (from
+ * {@link TestNamespaces}, prefix {@code prnft}) and deletes them afterwards, also when it fails. Tests set up and check
  * with {@code ip} and {@code nft}; only the code under test must not. Nothing is ever added to
  * the machine's own namespace: veth pairs are created with both ends inside test namespaces.
  */
 abstract class NamespaceLab {
-  private static final String RUN_PREFIX =
-      "prnft-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + "-";
-  private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final long COMMAND_TIMEOUT_SECONDS = 30;
 
-  private final List<String> namespaces = new ArrayList<>();
+  private final TestNamespaces namespaces = new TestNamespaces("prnft");
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   /** What a command printed (stdout and stderr together) and its exit status. */
@@ -40,7 +33,7 @@ abstract class NamespaceLab {
 
   @BeforeEach
   void requireRoot() {
-    assumeTrue(new UnixSystem().getUid() == 0, "needs root: creates network namespaces");
+    assumeTrue(TestNamespaces.isRoot(), "needs root: creates network namespaces");
   }
 
   @AfterEach
@@ -53,13 +46,8 @@ abstract class NamespaceLab {
         failure = e;
       }
     }
-    // Every namespace goes, even when an earlier one could not: none may outlive the run.
-    for (String namespace : namespaces) {
-      Result deleted = exec("ip", "netns", "del", namespace);
-      if (deleted.status() != 0 && failure == null) {
-        failure = new IOException("ip netns del " + namespace + ": " + deleted.output());
-      }
-    }
+    // Every namespace goes, even when a handle could not be closed: none may outlive the run.
+    namespaces.close();
     if (failure != null) {
       throw failure;
     }
@@ -67,11 +55,7 @@ abstract class NamespaceLab {
 
   /** A fresh network namespace with its loopback up. */
   String newNamespace() throws IOException, InterruptedException {
-    String name = RUN_PREFIX + COUNTER.incrementAndGet();
-    run("ip", "netns", "add", name);
-    namespaces.add(name);
-    ip(name, "link", "set", "dev", "lo", "up");
-    return name;
+    return namespaces.create();
   }
 
   /** The masquerade of a namespace, closed after the test. */

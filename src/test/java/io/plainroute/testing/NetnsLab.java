@@ -50,6 +50,15 @@ public final class NetnsLab implements AutoCloseable {
     });
   }
 
+  /** A bare namespace of this lab (a pod, say), deleted with it. */
+  public String addNamespace(String name) {
+    return unchecked(() -> {
+      String namespace = namespaces.create();
+      nodes.put(name, namespace);
+      return namespace;
+    });
+  }
+
   public String namespace(String node) {
     String namespace = nodes.get(node);
     if (namespace == null) {
