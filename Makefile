@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build crds k8s deps demo clean
+.PHONY: test unit build crds k8s deps demo bench clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -26,6 +26,12 @@ k8s:
 
 deps:
 	@hack/install-deps.sh
+
+## bench: route programming through plainroute's netlink layer vs `ip -batch`, side by side (root)
+bench: deps
+	@$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+	@for n in 1000 5000 10000; do \
+	  java -cp target/classes:$$(cat target/bench-classpath.txt) bench/RouteBench.java $$n 12; done
 
 ## demo: the lectures' 3-node cluster on one machine (comes with the end-to-end issue)
 demo:

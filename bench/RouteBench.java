@@ -17,10 +17,8 @@ import java.util.stream.IntStream;
  * Batched route add / dump / delete through NetlinkHandle against {@code ip -batch}, in one run,
  * in a scratch network namespace of its own (needs root). Medians of the rounds after warm-up.
  *
- * <pre>
- * mvn -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -cp target/classes:$(cat target/cp.txt) bench/RouteBench.java [routes] [rounds]
- * </pre>
+ * <p>Run with {@code make bench} (root), which records nothing by itself: copy its lines into
+ * BENCHMARKS.md together with the command.
  */
 public class RouteBench {
   private static final int PROTOCOL = 200;
@@ -58,9 +56,13 @@ public class RouteBench {
               ms(deleted, ipAdded), ms(ipAdded, ipDeleted)});
         }
       }
+      double add = median(samples, 0);
+      double delete = median(samples, 2);
+      double ipAdd = median(samples, 3);
+      double ipDelete = median(samples, 4);
       System.out.printf("%,d routes, medians in ms: add %.1f, dump %.1f, delete %.1f; ip -batch add %.1f,"
-          + " delete %.1f%n", count, median(samples, 0), median(samples, 1), median(samples, 2),
-          median(samples, 3), median(samples, 4));
+          + " delete %.1f; plainroute is %.1fx as fast as ip -batch to add, %.1fx to delete%n",
+          count, add, median(samples, 1), delete, ipAdd, ipDelete, ipAdd / add, ipDelete / delete);
     } finally {
       run("ip", "netns", "del", namespace);
     }

@@ -233,6 +233,28 @@ class AgentIT {
 
   @Test
   @Order(10)
+  void withTheApiServerDownTheDataplaneStaysAndDriftIsStillRepaired() {
+    String routesBefore = lab.ip("node01", "route", "show", "proto", PROTO);
+    String peerSubnet = nodeNetwork("node02").getSpec().getPodCIDR();
+    plane.stopApiServer();
+    try {
+      // Long enough for every client to notice: watches fail and informers start retrying.
+      await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+      assertThat(lab.ip("node01", "route", "show", "proto", PROTO)).isEqualTo(routesBefore);
+      assertThat(lab.ip("node01", "-o", "link", "show", "cni0")).containsPattern("[<,]UP[,>]");
+
+      lab.ip("node01", "route", "del", peerSubnet);
+      await().atMost(WITHOUT_RESYNC).pollInterval(Duration.ofMillis(50))
+          .until(() -> lab.ip("node01", "route", "show", "proto", PROTO).contains(peerSubnet + " via 192.168.1.12"));
+      agents.values().forEach(agent -> assertThat(agent.isAlive()).isTrue());
+    } finally {
+      plane.startStoppedApiServer();
+    }
+    assertThat(lab.ip("node01", "route", "show", "proto", PROTO)).isEqualTo(routesBefore);
+  }
+
+  @Test
+  @Order(11)
   void stoppingAnAgentTearsNothingDownAndCleanupRemovesOnlyWhatPlainrouteMade() {
     OperatorProcess node03 = agents.get("node03");
     lab.ip("node03", "route", "add", "10.97.0.0/24", "via", "192.168.1.11", "proto", "static");

@@ -228,7 +228,7 @@ class AllocationIT {
   }
 
   private void reportUplinkMac(String node, String mac) {
-    await().atMost(SOON).untilAsserted(() -> {
+    await().atMost(SOON).ignoreExceptions().untilAsserted(() -> {
       var nn = cluster.nodeNetwork(node).orElseThrow();
       var status = nn.getStatus() == null ? new io.plainroute.api.v1alpha1.NodeNetworkStatus() : nn.getStatus();
       var uplink = new io.plainroute.api.v1alpha1.Uplink();

@@ -1,6 +1,7 @@
 package io.plainroute.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import inet.ipaddr.ipv4.IPv4Address;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -13,6 +14,7 @@ import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.SubnetClaim;
 import io.plainroute.ipam.Cidrs;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -54,10 +56,13 @@ final class Cluster {
     return created;
   }
 
+  /** As a kubelet would report a new address; retried when the controller wrote the Node meanwhile. */
   void setInternalIP(String node, String ip) {
-    Node current = client.nodes().withName(node).get();
-    current.getStatus().getAddresses().stream().filter(a -> a.getType().equals("InternalIP")).forEach(a -> a.setAddress(ip));
-    client.nodes().resource(current).updateStatus();
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+      Node current = client.nodes().withName(node).get();
+      current.getStatus().getAddresses().stream().filter(a -> a.getType().equals("InternalIP")).forEach(a -> a.setAddress(ip));
+      client.nodes().resource(current).updateStatus();
+    });
   }
 
   void deleteNode(String name) {
