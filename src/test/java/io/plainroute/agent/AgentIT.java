@@ -142,6 +142,12 @@ class AgentIT {
     lab.ip("node02", "addr", "del", gateway, "dev", "cni0");
     await().atMost(WITHOUT_RESYNC).pollInterval(Duration.ofMillis(50))
         .until(() -> lab.ip("node02", "-o", "-4", "addr", "show", "dev", "cni0").contains(gateway));
+
+    // A gateway address of an earlier subnet would answer for a range the node no longer owns.
+    lab.ip("node02", "addr", "add", "10.244.250.1/24", "dev", "cni0");
+    await().atMost(WITHOUT_RESYNC).pollInterval(Duration.ofMillis(50))
+        .until(() -> !lab.ip("node02", "-o", "-4", "addr", "show", "dev", "cni0").contains("10.244.250.1"));
+    assertThat(lab.ip("node02", "-o", "-4", "addr", "show", "dev", "cni0")).contains(gateway);
   }
 
   @Test
