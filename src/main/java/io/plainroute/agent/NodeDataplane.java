@@ -66,8 +66,7 @@ final class NodeDataplane {
   DataplaneReport apply(DesiredDataplane desired, Optional<NodeUplink> uplink) {
     List<String> repairs = new ArrayList<>();
     Part bridge = bridge(desired, repairs);
-    int[] installed = {0};
-    Part routes = routes(desired, uplink, repairs, installed);
+    RoutesOutcome routes = routes(desired, uplink, repairs);
     Part cni = cni(desired);
     Part masq = masquerade(desired);
     if (!configuredOnce) {
@@ -75,7 +74,7 @@ final class NodeDataplane {
       configuredOnce = true;
     }
     repairs.forEach(r -> LOG.infof("repaired drift: %s", r));
-    return new DataplaneReport(bridge, routes, cni, masq, installed[0], desired.unreachable(), uplink, List.copyOf(repairs));
+    return new DataplaneReport(bridge, routes.part(), cni, masq, routes.installed(), desired.unreachable(), uplink, List.copyOf(repairs));
   }
 
   private Part bridge(DesiredDataplane desired, List<String> repairs) {
@@ -123,15 +122,18 @@ final class NodeDataplane {
     }
   }
 
-  private Part routes(DesiredDataplane desired, Optional<NodeUplink> uplink, List<String> repairs, int[] installed) {
+  /** How the peer routes went, and how many are in place. */
+  private record RoutesOutcome(Part part, int installed) {}
+
+  private RoutesOutcome routes(DesiredDataplane desired, Optional<NodeUplink> uplink, List<String> repairs) {
     try {
       if (!netlink.ipv4Forwarding()) {
         netlink.setIpv4Forwarding(true);
         repairs.add("IPv4 forwarding was off");
       }
       if (uplink.isEmpty()) {
-        return Part.failed("NodeIPNotFound", "No interface of this node holds its node IP: peers cannot be routed. "
-            + "Check the Node's InternalIP.");
+        return new RoutesOutcome(Part.failed("NodeIPNotFound", "No interface of this node holds its node IP: peers cannot be routed. "
+            + "Check the Node's InternalIP."), 0);
       }
       Map<Ipv4Prefix, Route> current = netlink.routes(protocol).stream()
           .collect(Collectors.toMap(Route::destination, Function.identity(), (a, b) -> a));
@@ -160,20 +162,23 @@ final class NodeDataplane {
       Set<Ipv4Prefix> nowInstalled = new HashSet<>(wanted.keySet());
       nowInstalled.removeAll(failed);
       installedLastPass = nowInstalled;
-      installed[0] = nowInstalled.size();
-      if (!failures.isEmpty()) {
-        return Part.failed("RouteFailed", failures.stream().map(NodeDataplane::describe).collect(Collectors.joining("; ")));
-      }
-      if (!desired.unreachable().isEmpty()) {
-        return Part.failed(desired.unreachable().get(0).getReason(), nowInstalled.size() + " of " + (nowInstalled.size()
-            + desired.unreachable().size()) + " peers are routed; unreachable: " + desired.unreachable().stream()
-            .map(p -> p.getNode() + " (" + p.getNodeIP() + ", " + p.getReason() + ")").collect(Collectors.joining(", "))
-            + ". Plain routing needs every node IP on the uplink's network.");
-      }
-      return Part.ok("RoutesInstalled", "Routes to all " + nowInstalled.size() + " peers are installed.");
+      return new RoutesOutcome(judge(desired, failures, nowInstalled.size()), nowInstalled.size());
     } catch (IOException e) {
-      return Part.failed("NetlinkError", "Could not program routes: " + e.getMessage());
+      return new RoutesOutcome(Part.failed("NetlinkError", "Could not program routes: " + e.getMessage()), installedLastPass.size());
     }
+  }
+
+  private static Part judge(DesiredDataplane desired, List<RouteChange.Failure> failures, int installed) {
+    if (!failures.isEmpty()) {
+      return Part.failed("RouteFailed", failures.stream().map(NodeDataplane::describe).collect(Collectors.joining("; ")));
+    }
+    if (!desired.unreachable().isEmpty()) {
+      return Part.failed(desired.unreachable().get(0).getReason(), installed + " of " + (installed
+          + desired.unreachable().size()) + " peers are routed; unreachable: " + desired.unreachable().stream()
+          .map(p -> p.getNode() + " (" + p.getNodeIP() + ", " + p.getReason() + ")").collect(Collectors.joining(", "))
+          + ". Plain routing needs every node IP on the uplink's network.");
+    }
+    return Part.ok("RoutesInstalled", "Routes to all " + installed + " peers are installed.");
   }
 
   private Part cni(DesiredDataplane desired) {
