@@ -66,7 +66,8 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
     return List.of(
         new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeNetwork.class, ClusterNetwork.class)
             .withSecondaryToPrimaryMapper(nn -> clusterNetworks.list().map(ResourceID::fromResource).collect(Collectors.toSet()))
-            .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()) || nn.getMetadata().getName().equals(nodeName))
+            // Status changes (our own writes, the controller's Conflict) change nothing in the kernel.
+            .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()))
             .build(), context),
         kernel.source());
   }

@@ -15,7 +15,6 @@ import java.util.Optional;
  * @param installedRoutes how many peer routes are installed
  * @param unreachable peers that get no route
  * @param uplink the interface holding the node IP, if found
- * @param repairs what had drifted and was put back (forwarding turned off, a route deleted ...)
  */
 public record DataplaneReport(
     Part bridge,
@@ -24,8 +23,7 @@ public record DataplaneReport(
     Part masquerade,
     int installedRoutes,
     List<UnreachablePeer> unreachable,
-    Optional<NodeUplink> uplink,
-    List<String> repairs) {
+    Optional<NodeUplink> uplink) {
 
   /** One area's outcome: ok, or a reason (CamelCase) and a message. */
   public record Part(boolean ok, String reason, String message) {

@@ -74,7 +74,7 @@ final class NodeDataplane {
       configuredOnce = true;
     }
     repairs.forEach(r -> LOG.infof("repaired drift: %s", r));
-    return new DataplaneReport(bridge, routes.part(), cni, masq, routes.installed(), desired.unreachable(), uplink, List.copyOf(repairs));
+    return new DataplaneReport(bridge, routes.part(), cni, masq, routes.installed(), desired.unreachable(), uplink);
   }
 
   private Part bridge(DesiredDataplane desired, List<String> repairs) {

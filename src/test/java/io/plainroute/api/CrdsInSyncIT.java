@@ -6,7 +6,10 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.plainroute.api.v1alpha1.ClusterNetwork;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.api.v1alpha1.SubnetClaim;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,12 +51,15 @@ class CrdsInSyncIT {
   }
 
   @Test
-  void printerColumnsFollowTheModelsOrder() throws IOException {
-    for (Path source : generatedCrds()) {
-      CustomResourceDefinition crd = finish(yaml.unmarshal(Files.readString(source), CustomResourceDefinition.class));
+  void committedPrinterColumnsReadInTheModelsOrderWithAgeLast() throws IOException {
+    for (Class<?> model : List.of(ClusterNetwork.class, NodeNetwork.class, SubnetClaim.class)) {
+      Path committed = COMMITTED.resolve(HasMetadata.getFullResourceName(model.asSubclass(HasMetadata.class)) + ".yaml");
+      CustomResourceDefinition crd = yaml.unmarshal(Files.readString(committed), CustomResourceDefinition.class);
       List<String> columns = crd.getSpec().getVersions().get(0).getAdditionalPrinterColumns().stream()
           .map(CustomResourceColumnDefinition::getName).toList();
-      assertThat(columns).last().isEqualTo("AGE");
+      assertThat(columns).as("columns of %s", committed)
+          .isEqualTo(Arrays.stream(model.getAnnotationsByType(AdditionalPrinterColumn.class)).map(AdditionalPrinterColumn::name).toList())
+          .last().isEqualTo("AGE");
     }
   }
 

@@ -1,7 +1,6 @@
 package io.plainroute.nftables;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,63 +8,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-
 import io.plainroute.netlink.NetworkNamespace;
-import io.plainroute.testing.TestNamespaces;
+import io.plainroute.testing.KernelTestBase;
 
 /**
- * Base of the kernel tests: each test works in network namespaces of its own (from
- * {@link TestNamespaces}, prefix {@code prnft}) and deletes them afterwards, also when it fails. Tests set up and check
- * with {@code ip} and {@code nft}; only the code under test must not. Nothing is ever added to
- * the machine's own namespace: veth pairs are created with both ends inside test namespaces.
+ * The nftables kernel tests' base: namespaces named {@code prnft-...}, set up and checked with
+ * {@code ip} and {@code nft}. Nothing is ever added to the machine's own namespace: veth pairs are
+ * created with both ends inside test namespaces.
  */
-abstract class NamespaceLab {
+abstract class NamespaceLab extends KernelTestBase {
   private static final long COMMAND_TIMEOUT_SECONDS = 30;
-
-  private final TestNamespaces namespaces = new TestNamespaces("prnft");
-  private final List<AutoCloseable> closeables = new ArrayList<>();
 
   /** What a command printed (stdout and stderr together) and its exit status. */
   record Result(int status, String output) {
   }
 
-  @BeforeEach
-  void requireRoot() {
-    assumeTrue(TestNamespaces.isRoot(), "needs root: creates network namespaces");
-  }
-
-  @AfterEach
-  void deleteNamespaces() throws Exception {
-    Exception failure = null;
-    for (AutoCloseable closeable : closeables) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        failure = e;
-      }
-    }
-    // Every namespace goes, even when a handle could not be closed: none may outlive the run.
-    namespaces.close();
-    if (failure != null) {
-      throw failure;
-    }
-  }
-
-  /** A fresh network namespace with its loopback up. */
-  String newNamespace() throws IOException, InterruptedException {
-    return namespaces.create();
+  NamespaceLab() {
+    super("prnft");
   }
 
   /** The masquerade of a namespace, closed after the test. */
   Masquerade masquerade(String namespace) throws IOException {
     return closedAfterTest(Masquerade.open(NetworkNamespace.named(namespace)));
-  }
-
-  <T extends AutoCloseable> T closedAfterTest(T closeable) {
-    closeables.add(closeable);
-    return closeable;
   }
 
   /** {@code ip -n NAMESPACE ARGS...}; fails the test when ip does. */
