@@ -13,6 +13,10 @@ need ip iproute2
 need curl curl
 need nft nftables
 need ping iputils-ping
+# The network-namespace lab (hack/lab): CNI chain runtime, loopback forwarder, apiserver keys.
+need jq jq
+need socat socat
+need openssl openssl
 # Not commands on PATH: the reference CNI plugins the kernel tests run, and libnftables, which
 # the agent loads through jnr-ffi for its masquerade rule.
 [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)

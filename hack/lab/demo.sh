@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# `make demo`: the lectures' cluster, live — node01/02/03 at 192.168.1.11-13 on one LAN, cluster
+# range 10.244.0.0/16 with one /24 per node, pods on every node reaching each other by their own
+# addresses. Builds what is missing, starts the lab (hack/lab/lab.sh) and narrates. The lab stays
+# up afterwards; `make demo-down` removes it. Settings: DEMO_LAN, DEMO_NODES, DEMO_CLUSTER_CIDR,
+# DEMO_NODE_PREFIX (defaults: the lectures').
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+lab="$here/lab.sh"
+export LAB_NAME=demo
+state="${PLAINROUTE_LAB_ROOT:-/run/plainroute-lab}/demo"
+
+bold='' dim='' plain=''
+if [ -t 1 ]; then
+  bold=$(tput bold 2>/dev/null || true) dim=$(tput dim 2>/dev/null || true) plain=$(tput sgr0 2>/dev/null || true)
+fi
+step() { echo; echo "${bold}== $*${plain}"; }
+show() { echo "${dim}\$ $*${plain}"; }
+indent() { sed 's/^/   /'; }
+
+# runs "$@" quietly with a progress line; on failure shows the end of its output
+progress() {
+  local what=$1 log start
+  shift
+  log=$(mktemp)
+  start=$(date +%s)
+  "$@" >"$log" 2>&1 &
+  local pid=$! spin='|/-\' i=0
+  while kill -0 "$pid" 2>/dev/null; do
+    printf '\r   %s %s (%ds)' "${spin:i++%4:1}" "$what" $(( $(date +%s) - start ))
+    sleep 1
+  done
+  if wait "$pid"; then
+    printf '\r   done: %s in %ds%*s\n' "$what" $(( $(date +%s) - start )) 10 ''
+    rm -f "$log"
+  else
+    printf '\r   FAILED: %s; last lines of its output:\n' "$what"
+    tail -n 30 "$log" | indent
+    rm -f "$log"
+    exit 1
+  fi
+}
+
+[ "$(id -u)" = 0 ] || { echo "make demo creates network namespaces: run it as root" >&2; exit 1; }
+
+step "1. Build what is missing"
+"$repo/hack/install-deps.sh"
+bin=$("$repo/hack/k8s/build.sh" 2> >(indent >&2))
+echo "   Kubernetes binaries: $bin"
+jar="$repo/target/quarkus-app/quarkus-run.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$repo/src/main" "$repo/pom.xml" -newer "$jar" -print -quit)" ]; then
+  progress "building the plainroute jar (mvn package)" bash -c "cd '$repo' && mvn -B -ntp -q -DskipTests package"
+else
+  echo "   plainroute jar: up to date ($jar)"
+fi
+export K8S_BIN=$bin JAR=$jar
+
+if [ -d "$state" ]; then
+  echo "   a demo lab is already up: taking it down first"
+  LAB_QUIET=1 "$lab" down
+fi
+
+step "2. Start the lab: a LAN, a control plane, three nodes, the plainroute controller and agents"
+"$lab" up --lan "${DEMO_LAN:-192.168.1.0/24}" --nodes "${DEMO_NODES:-3}" \
+  --cluster-cidr "${DEMO_CLUSTER_CIDR:-10.244.0.0/16}" --node-prefix "${DEMO_NODE_PREFIX:-24}" 2>&1 | indent
+source <("$lab" env)
+source "$state/lab.env"
+nodes=$("$lab" kubectl get nodes -o jsonpath='{.items[*].metadata.name}')
+
+step "3. Each node got a subnet of the cluster range (the controller) ..."
+show kubectl get clusternetworks
+kubectl get clusternetworks | indent
+show kubectl get nodenetworks
+kubectl get nodenetworks | indent
+
+step "4. ... and its agent programmed the node: bridge with the gateway address, one route per peer"
+for node in $nodes; do
+  echo "   ${bold}$node${plain} ($(<"$state/nodes/$node/address")):"
+  show ip -n demo-$node -4 -br addr show cni0
+  ip -n "demo-$node" -4 -br addr show cni0 | indent
+  show ip -n demo-$node route show proto 202
+  ip -n "demo-$node" route show proto 202 | indent
+done
+
+step "5. Start a pod on every node (the reference bridge + host-local plugins, with the agent's CNI config)"
+declare -A pod_ip
+for node in $nodes; do
+  pod_ip[$node]=$("$lab" pod add "$node" pod1)
+  echo "   pod1 on $node: ${pod_ip[$node]}   (namespace demo-$node-pod1)"
+done
+
+first=${nodes%% *}
+step "6. Ping from the pod on $first to the pods on the other nodes, by their own addresses"
+for node in $nodes; do
+  [ "$node" = "$first" ] && continue
+  show ip netns exec demo-$first-pod1 ping -c 3 ${pod_ip[$node]}
+  ip netns exec "demo-$first-pod1" ping -c 3 -i 0.2 -W 2 "${pod_ip[$node]}" | grep -E 'bytes from|packet loss' | indent
+done
+
+step "7. No NAT between pods, masquerade towards the outside"
+last=${nodes##* }
+"$lab" echo-server "$last-pod1"
+"$lab" echo-server out
+sleep 0.3
+echo "   the pod on $last saw the packet come from $("$lab" ask "$first-pod1" "${pod_ip[$last]}")  (the sender pod's own address)"
+echo "   a host outside the cluster ($OUT_IP) saw it come from $("$lab" ask "$first-pod1" "$OUT_IP")  (node $first's address: masqueraded)"
+
+step "The lab stays up. Look around:"
+cat <<EOF | indent
+export KUBECONFIG=$KUBECONFIG PATH=$bin:\$PATH
+kubectl get nodenetworks -o wide; kubectl describe nodenetwork $first
+ip netns exec demo-$first ip route            # a node
+ip netns exec demo-$first-pod1 ping ${pod_ip[$last]}   # a pod
+hack/lab/lab.sh pod add $first pod2; hack/lab/lab.sh node add node$(printf '%02d' $(( $(wc -w <<<"$nodes") + 1 )))
+hack/lab/lab.sh status                     # processes; logs in $state/logs
+make demo-down                             # removes everything the demo made
+EOF

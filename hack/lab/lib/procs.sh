@@ -1,0 +1,95 @@
+# Lab processes (sourced by lab.sh). Each runs in its own session so that it outlives the shell or
+# JVM that started the lab, logs to $STATE/logs/<name>.log and has its pid in $STATE/pids/<name>.
+# Every command line names a path inside $STATE, which is how `down` also finds processes whose
+# pid file was lost, and how a recycled pid is told from ours.
+
+# proc_start NAME NETNS COMMAND...: NETNS "" means the machine's own namespace.
+proc_start() {
+  local name=$1 netns=$2
+  shift 2
+  mkdir -p "$STATE/logs" "$STATE/pids"
+  local prefix=()
+  [ -n "$netns" ] && prefix=(ip netns exec "$netns")
+  # Without job control a background child is not a process-group leader, so setsid does not
+  # fork and $! stays the pid of the command itself (ip netns exec and env exec in place).
+  setsid "${prefix[@]}" "$@" >>"$STATE/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$STATE/pids/$name"
+}
+
+proc_pid() {
+  local file="$STATE/pids/$1" pid
+  [ -f "$file" ] || return 1
+  pid=$(<"$file")
+  proc_is_ours "$pid" && echo "$pid"
+}
+
+proc_is_ours() {
+  cmdline_mentions_lab "/proc/$1/cmdline"
+}
+
+# Reads the whole command line first: `tr | grep -q` would fail under pipefail when grep quits early.
+cmdline_mentions_lab() {
+  local args
+  { args=$(tr "\\0" "\\n" <"$1"); } 2>/dev/null || return 1
+  [[ $args == *"$STATE"* ]]
+}
+
+proc_alive() {
+  proc_pid "$1" >/dev/null
+}
+
+# proc_stop NAME [SIGNAL]: TERM (default) then KILL after 10 s; KILL means a crash, at once.
+proc_stop() {
+  local name=$1 signal=${2:-TERM} pid i
+  pid=$(proc_pid "$name") || { rm -f "$STATE/pids/$name"; return 0; }
+  kill -s "$signal" "$pid" 2>/dev/null || true
+  for (( i = 0; i < 100; i++ )); do
+    proc_is_ours "$pid" || break
+    sleep 0.1
+  done
+  if proc_is_ours "$pid"; then
+    kill -s KILL "$pid" 2>/dev/null || true
+    while proc_is_ours "$pid"; do sleep 0.1; done
+  fi
+  rm -f "$STATE/pids/$name"
+}
+
+# procs_stop_all NAME...: like proc_stop, for several processes at once.
+procs_stop_all() {
+  local name
+  for name in "$@"; do proc_stop "$name" & done
+  wait
+}
+
+# Every process whose command line names $STATE, whatever its pid file says.
+procs_of_lab() {
+  local cmdline pid
+  for cmdline in /proc/[0-9]*/cmdline; do
+    pid=${cmdline#/proc/}
+    pid=${pid%/cmdline}
+    [ "$pid" = $$ ] && continue
+    cmdline_mentions_lab "$cmdline" && echo "$pid"
+  done
+  return 0
+}
+
+# proc_wait_log NAME REGEX SECONDS [OFFSET]: for a component that says when it is ready; only
+# what it logged after byte OFFSET counts (logs are appended to across restarts).
+proc_wait_log() {
+  local name=$1 regex=$2 seconds=$3 offset=${4:-0} i
+  for (( i = 0; i < seconds * 10; i++ )); do
+    grep -qE "$regex" < <(tail -c +$(( offset + 1 )) "$STATE/logs/$name.log" 2>/dev/null) && return 0
+    proc_alive "$name" || die "$name exited; last lines of $STATE/logs/$name.log:$(echo; tail -n 20 "$STATE/logs/$name.log")"
+    sleep 0.1
+  done
+  die "$name did not log /$regex/ within ${seconds}s; see $STATE/logs/$name.log"
+}
+
+# Field 22 of /proc/PID/stat (start time in clock ticks since boot), "gone" if there is no such
+# process: with the pid, it names one process for good.
+proc_start_time() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo gone; return 0; }
+  stat=${stat##*) }
+  awk '{print $20}' <<<"$stat"
+}
