@@ -37,6 +37,13 @@ bench: deps
 demo:
 	@hack/lab/demo.sh
 
+## e2e-scale: the e2e scale variant (not in `make test`): NODES nodes with PODS pods each, full mesh
+NODES ?= 20
+PODS ?= 2
+e2e-scale: deps
+	@set -o pipefail; bin=$$(hack/k8s/build.sh) && $(MVN) verify -Dplainroute.k8s.bin=$$bin -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dit.test=ClusterScale -Dplainroute.scale.nodes=$(NODES) -Dplainroute.scale.pods=$(PODS) | grep -E '\[scale\]|Tests run:|FAIL|ERROR'
+
 ## demo-down: removes everything `make demo` made
 demo-down:
 	@hack/lab/lab.sh --name demo down
