@@ -133,7 +133,8 @@ class AgentIT {
       assertThat(agent.get("/q/metrics").body())
           .contains("plainroute_routes_installed{node=\"" + node + "\"} 2.0")
           .contains("plainroute_peers_unreachable{node=\"" + node + "\"} 0.0")
-          .contains("plainroute_netlink_errors_total{node=\"" + node + "\"} 0.0");
+          .contains("plainroute_netlink_errors_total{node=\"" + node + "\"} 0.0")
+          .containsPattern("operator_sdk_controllers_execution_reconcile_seconds_count\\{controller=\"agent\"[^}]*} [1-9]");
     }
   }
 
@@ -292,6 +293,8 @@ class AgentIT {
       await().atMost(WITHOUT_RESYNC).pollInterval(Duration.ofMillis(50))
           .until(() -> lab.ip("node01", "route", "show", "proto", PROTO).contains(peerSubnet + " via 192.168.1.12"));
       agents.values().forEach(agent -> assertThat(agent.isAlive()).isTrue());
+      // Liveness must not hang on the API server, or the kubelet would restart every agent now.
+      assertThat(agents.get("node01").get("/q/health/live").status()).isEqualTo(200);
     } finally {
       plane.startStoppedApiServer();
     }
