@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build crds k8s deps demo demo-down e2e-scale bench clean
+.PHONY: test unit build image crds k8s deps demo demo-down e2e-scale bench clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -15,6 +15,11 @@ unit:
 ## build: the operator jar (target/quarkus-app)
 build:
 	$(MVN) -DskipTests package
+
+## image: the operator image from ./Containerfile, without a Docker daemon (buildah + debootstrap, root)
+##        -> target/plainroute-image.tar (OCI archive). Not part of `make test`.
+image: build
+	@hack/image/build.sh
 
 ## crds: regenerate crds/ from the Java model (CrdsInSyncIT fails when they drift)
 crds:

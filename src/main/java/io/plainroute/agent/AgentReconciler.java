@@ -18,6 +18,8 @@ import io.plainroute.Roles;
 import io.plainroute.api.v1alpha1.ClusterNetwork;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkStatus;
+import io.plainroute.api.v1alpha1.UnreachablePeer;
+import io.plainroute.status.EventRecorder;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.HttpURLConnection;
@@ -25,8 +27,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,12 +55,19 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
   private final String nodeName;
   private final KubernetesClient client;
   private final NodeNetworkStatusFactory statuses = new NodeNetworkStatusFactory(Clock.systemUTC());
+  private final AgentMetrics metrics;
+  private final AgentReadiness readiness;
+  private final EventRecorder events;
 
-  public AgentReconciler(AgentRuntime runtime, PlainrouteConfig config, KubernetesClient client) {
+  public AgentReconciler(AgentRuntime runtime, PlainrouteConfig config, KubernetesClient client, AgentMetrics metrics,
+      @Readiness AgentReadiness readiness) {
     this.runtime = runtime;
     this.nodeName = config.agent().nodeName().or(() -> Optional.ofNullable(System.getenv("NODE_NAME"))).filter(n -> !n.isBlank())
         .orElseThrow(() -> new IllegalStateException("the agent does not know its node: set NODE_NAME (the DaemonSet sets it from spec.nodeName)"));
     this.client = client;
+    this.metrics = metrics;
+    this.readiness = readiness;
+    this.events = new EventRecorder(client, "plainroute-agent", nodeName);
   }
 
   @Override
@@ -86,34 +97,54 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
     }
     List<NodeNetwork> peers = all.stream().filter(nn -> !nn.getMetadata().getName().equals(nodeName)).toList();
     DataplaneReport report = runtime.reconcile(cn.getSpec(), own.get().getSpec(), peers);
-    writeStatus(own.get(), cn.getSpec().getBridgeName(), report);
+    metrics.record(nodeName, report);
+    readiness.passCompleted();
+    Set<String> peerNames = peers.stream().map(nn -> nn.getMetadata().getName()).collect(Collectors.toSet());
+    writeStatus(own.get(), cn.getSpec().getBridgeName(), report)
+        .ifPresent(written -> recordPeerEvents(written, PeerTransitions.between(written.before(), report.unreachable(), peerNames)));
     return UpdateControl.noUpdate();
+  }
+
+  /** A status the agent wrote over, and the object as written. */
+  private record Written(NodeNetwork nodeNetwork, List<UnreachablePeer> before) {}
+
+  private void recordPeerEvents(Written written, PeerTransitions transitions) {
+    for (UnreachablePeer peer : transitions.becameUnreachable()) {
+      LOG.warnf("peer %s (%s) is unreachable: %s", peer.getNode(), peer.getNodeIP(), peer.getReason());
+      events.record(written.nodeNetwork(), EventRecorder.Type.Warning, "PeerUnreachable", "Node " + peer.getNode() + " ("
+          + peer.getNodeIP() + ") gets no route from " + nodeName + " (" + peer.getReason()
+          + "): plain routing needs every node IP on this node's uplink network.");
+    }
+    for (String peer : transitions.becameReachable()) {
+      LOG.infof("peer %s is routed again", peer);
+      events.record(written.nodeNetwork(), EventRecorder.Type.Normal, "PeerReachable", "Node " + peer + " is routed from " + nodeName + " again.");
+    }
   }
 
   /**
    * Writes the status when it changed. The write carries the resourceVersion it was computed from,
    * so it cannot undo a concurrent write of the controller's Conflict condition; when it meets one
    * (or when the cache has not yet seen our previous write), it is computed again from the object
-   * as the API server has it.
+   * as the API server has it. Returns what was written over, empty when nothing was written.
    */
-  private void writeStatus(NodeNetwork cached, String bridgeName, DataplaneReport report) {
+  private Optional<Written> writeStatus(NodeNetwork cached, String bridgeName, DataplaneReport report) {
     NodeNetwork current = cached;
     for (int attempt = 1; ; attempt++) {
       NodeNetworkStatus status = statuses.from(current, bridgeName, report);
       if (status.equals(current.getStatus())) {
-        return;
+        return Optional.empty();
       }
+      List<UnreachablePeer> before = current.getStatus() == null ? List.of() : current.getStatus().getUnreachablePeers();
       current.setStatus(status);
       try {
-        client.resource(current).updateStatus();
-        return;
+        return Optional.of(new Written(client.resource(current).updateStatus(), before));
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == 3) {
           throw e;
         }
         current = client.resources(NodeNetwork.class).withName(nodeName).get();
         if (current == null) {
-          return;
+          return Optional.empty();
         }
       }
     }

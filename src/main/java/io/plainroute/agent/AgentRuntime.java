@@ -41,13 +41,15 @@ public class AgentRuntime {
   synchronized DataplaneReport reconcile(ClusterNetworkSpec cluster, NodeNetworkSpec own, List<NodeNetwork> peers) {
     NodeDataplane node = dataplane();
     Optional<NodeUplink> uplink;
+    int uplinkErrors = 0;
     try {
       uplink = node.findUplink(own.getNodeIP());
     } catch (NetlinkException e) {
       LOG.warnf("could not read the node's interfaces: %s", e.getMessage());
       uplink = Optional.empty();
+      uplinkErrors = 1;
     }
-    return node.apply(DesiredDataplane.of(cluster, own, peers, uplink), uplink);
+    return node.apply(DesiredDataplane.of(cluster, own, peers, uplink), uplink).plusNetlinkErrors(uplinkErrors);
   }
 
   synchronized KernelEvents subscribe(Supplier<Stream<ResourceID>> targets) {

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param installedRoutes how many peer routes are installed
  * @param unreachable peers that get no route
  * @param uplink the interface holding the node IP, if found
+ * @param driftRepairs how many things someone else had changed and this pass put back
+ * @param netlinkErrors how many rtnetlink requests of this pass failed
  */
 public record DataplaneReport(
     Part bridge,
@@ -23,7 +25,15 @@ public record DataplaneReport(
     Part masquerade,
     int installedRoutes,
     List<UnreachablePeer> unreachable,
-    Optional<NodeUplink> uplink) {
+    Optional<NodeUplink> uplink,
+    int driftRepairs,
+    int netlinkErrors) {
+
+  /** This report with {@code more} netlink errors met before the pass (reading the uplink). */
+  DataplaneReport plusNetlinkErrors(int more) {
+    return more == 0 ? this : new DataplaneReport(bridge, routes, cniConfig, masquerade, installedRoutes, unreachable, uplink,
+        driftRepairs, netlinkErrors + more);
+  }
 
   /** One area's outcome: ok, or a reason (CamelCase) and a message. */
   public record Part(boolean ok, String reason, String message) {

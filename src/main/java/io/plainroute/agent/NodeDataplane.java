@@ -37,6 +37,8 @@ final class NodeDataplane {
   private Set<Ipv4Prefix> installedLastPass = Set.of();
   /** The first pass configures a fresh node; only later differences are drift worth reporting. */
   private boolean configuredOnce;
+  /** Failed rtnetlink requests in the current pass, for the agent's error counter. */
+  private int netlinkErrors;
 
   NodeDataplane(NetlinkHandle netlink, int protocol, Masquerade masquerade, CniConfigWriter cniConfig) {
     this.netlink = netlink;
@@ -64,6 +66,7 @@ final class NodeDataplane {
   }
 
   DataplaneReport apply(DesiredDataplane desired, Optional<NodeUplink> uplink) {
+    netlinkErrors = 0;
     List<String> repairs = new ArrayList<>();
     Part bridge = bridge(desired, repairs);
     RoutesOutcome routes = routes(desired, uplink, repairs);
@@ -74,7 +77,7 @@ final class NodeDataplane {
       configuredOnce = true;
     }
     repairs.forEach(r -> LOG.infof("repaired drift: %s", r));
-    return new DataplaneReport(bridge, routes.part(), cni, masq, routes.installed(), desired.unreachable(), uplink);
+    return new DataplaneReport(bridge, routes.part(), cni, masq, routes.installed(), desired.unreachable(), uplink, repairs.size(), netlinkErrors);
   }
 
   private Part bridge(DesiredDataplane desired, List<String> repairs) {
@@ -118,6 +121,7 @@ final class NodeDataplane {
       }
       return Part.ok("BridgeConfigured", "Bridge " + name + " is up with " + gateway + ", MTU " + desired.mtu() + ".");
     } catch (NetlinkException e) {
+      netlinkErrors++;
       return Part.failed("NetlinkError", "Could not configure bridge " + name + ": " + e.getMessage());
     }
   }
@@ -158,12 +162,14 @@ final class NodeDataplane {
         }
       });
       List<RouteChange.Failure> failures = changes.isEmpty() ? List.of() : netlink.applyRoutes(changes);
+      netlinkErrors += failures.size();
       Set<Ipv4Prefix> failed = failures.stream().map(f -> f.change().route().destination()).collect(Collectors.toSet());
       Set<Ipv4Prefix> nowInstalled = new HashSet<>(wanted.keySet());
       nowInstalled.removeAll(failed);
       installedLastPass = nowInstalled;
       return new RoutesOutcome(judge(desired, failures, nowInstalled.size()), nowInstalled.size());
     } catch (IOException e) {
+      netlinkErrors++;
       return new RoutesOutcome(Part.failed("NetlinkError", "Could not program routes: " + e.getMessage()), installedLastPass.size());
     }
   }

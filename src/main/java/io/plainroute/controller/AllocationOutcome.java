@@ -14,6 +14,7 @@ import java.util.List;
  * @param problems what is wrong with the spec given the cluster (e.g. a range holding a node IP)
  * @param failures API errors met on the way; the pass is retried
  * @param nodeNetworks the NodeNetworks as the pass left them
+ * @param released subnets this pass took back from deleted nodes
  */
 record AllocationOutcome(
     long capacity,
@@ -22,4 +23,9 @@ record AllocationOutcome(
     List<String> pendingNodes,
     List<SpecProblem> problems,
     List<String> failures,
-    List<NodeNetwork> nodeNetworks) {}
+    List<NodeNetwork> nodeNetworks,
+    List<Release> released) {
+
+  /** A deleted node's subnet, returned to the pool. */
+  record Release(String node, String podCIDR) {}
+}

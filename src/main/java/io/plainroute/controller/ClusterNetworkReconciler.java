@@ -17,9 +17,11 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.plainroute.Roles;
 import io.plainroute.api.v1alpha1.ClusterNetwork;
 import io.plainroute.api.v1alpha1.ClusterNetworkStatus;
+import io.plainroute.api.v1alpha1.Conditions;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.SubnetClaim;
 import io.plainroute.ipam.PoolSpec;
+import io.plainroute.status.EventRecorder;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -49,9 +52,13 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
   private final ClusterNetworkStatusFactory statuses = new ClusterNetworkStatusFactory(Clock.systemUTC());
   private final ConflictConditions conflicts;
   private final PoolMetrics metrics;
+  private final EventRecorder events;
+  /** ClusterNetworks whose exhaustion this process has announced. */
+  private final Set<String> toldExhausted = ConcurrentHashMap.newKeySet();
 
   public ClusterNetworkReconciler(KubernetesClient client, PoolMetrics metrics) {
-    this.allocator = new SubnetAllocator(new KubernetesAllocationStore(client));
+    this.events = new EventRecorder(client, "plainroute-controller", null);
+    this.allocator = new SubnetAllocator(new KubernetesAllocationStore(client, events));
     this.conflicts = new ConflictConditions(client, Clock.systemUTC());
     this.metrics = metrics;
   }
@@ -92,9 +99,30 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
       status = statuses.invalid(cn, ((PoolSpec.Invalid) spec).problems());
     }
     metrics.record(name, outcome);
+    recordEvents(cn, outcome);
     int conflictWritesToRetry = conflicts.update(outcome.nodeNetworks());
     UpdateControl<ClusterNetwork> control = patchIfChanged(cn, status);
     return outcome.failures().isEmpty() && conflictWritesToRetry == 0 ? control : control.rescheduleAfter(RETRY_AFTER_FAILURE);
+  }
+
+  /**
+   * Releases, and the pool running out: once when it happens, not once a pass. The previous status
+   * tells across restarts; the flag covers a next pass that starts before the cache has our patch.
+   */
+  private void recordEvents(ClusterNetwork cn, AllocationOutcome outcome) {
+    for (AllocationOutcome.Release release : outcome.released()) {
+      events.record(cn, EventRecorder.Type.Normal, "SubnetReleased",
+          "Pod subnet " + release.podCIDR() + " of deleted node " + release.node() + " returned to the pool.");
+    }
+    boolean wasExhausted = Optional.ofNullable(cn.getStatus()).map(ClusterNetworkStatus::getConditions).orElse(List.of()).stream()
+        .anyMatch(c -> Conditions.POOL_EXHAUSTED.equals(c.getType()) && Conditions.TRUE.equals(c.getStatus()));
+    String name = cn.getMetadata().getName();
+    if (outcome.pendingNodes().isEmpty()) {
+      toldExhausted.remove(name);
+    } else if (toldExhausted.add(name) && !wasExhausted) {
+      events.record(cn, EventRecorder.Type.Warning, "SubnetPoolExhausted", "No free pod subnet for "
+          + outcome.pendingNodes().size() + " node(s): append a range to spec.clusterCIDRs or delete nodes that are gone.");
+    }
   }
 
   private static UpdateControl<ClusterNetwork> patchIfChanged(ClusterNetwork cn, ClusterNetworkStatus status) {

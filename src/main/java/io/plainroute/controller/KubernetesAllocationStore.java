@@ -1,12 +1,10 @@
 package io.plainroute.controller;
 
 import inet.ipaddr.ipv4.IPv4Address;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,24 +16,21 @@ import io.plainroute.api.v1alpha1.NodeNetworkSpec;
 import io.plainroute.api.v1alpha1.SubnetClaim;
 import io.plainroute.api.v1alpha1.SubnetClaimSpec;
 import io.plainroute.ipam.Cidrs;
+import io.plainroute.status.EventRecorder;
 import java.net.HttpURLConnection;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /** {@link AllocationStore} on the Kubernetes API: the API server arbitrates every claim. */
 final class KubernetesAllocationStore implements AllocationStore {
   private static final Logger LOG = Logger.getLogger(KubernetesAllocationStore.class);
-  /** Node events go to "default", where kubectl describe node looks for them (as the kubelet's do). */
-  private static final String NODE_EVENT_NAMESPACE = "default";
-  private static final String COMPONENT = "plainroute-controller";
-
   private final KubernetesClient client;
+  private final EventRecorder events;
 
-  KubernetesAllocationStore(KubernetesClient client) {
+  KubernetesAllocationStore(KubernetesClient client, EventRecorder events) {
     this.client = client;
+    this.events = events;
   }
 
   @Override
@@ -116,20 +111,7 @@ final class KubernetesAllocationStore implements AllocationStore {
 
   @Override
   public void recordEvent(Node node, EventType type, String reason, String message) {
-    String now = Instant.now().toString();
-    try {
-      client.v1().events().inNamespace(NODE_EVENT_NAMESPACE).resource(new EventBuilder()
-          .withNewMetadata().withName(node.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 13)).endMetadata()
-          .withInvolvedObject(new ObjectReferenceBuilder().withKind("Node").withApiVersion("v1")
-              .withName(node.getMetadata().getName()).withUid(node.getMetadata().getUid()).build())
-          .withType(type.name()).withReason(reason).withMessage(message)
-          .withNewSource().withComponent(COMPONENT).endSource()
-          .withReportingComponent(COMPONENT)
-          .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-          .build()).create();
-    } catch (KubernetesClientException e) {
-      LOG.debugf("could not record event %s on node %s: %s", reason, node.getMetadata().getName(), e.getMessage());
-    }
+    events.record(node, EventRecorder.Type.valueOf(type.name()), reason, message);
   }
 
   private static ObjectMeta ownedBy(Node node, String name, String clusterNetwork) {

@@ -70,6 +70,7 @@ final class SubnetAllocator {
     private final List<String> pending = new ArrayList<>();
     private final List<SpecProblem> problems = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
+    private final List<AllocationOutcome.Release> released = new ArrayList<>();
 
     Pass(String clusterNetwork, ClusterNetworkSpec spec, Optional<SubnetPool> pool, List<Node> nodeList) {
       this.clusterNetwork = clusterNetwork;
@@ -91,6 +92,7 @@ final class SubnetAllocator {
           attempt("release the subnet of deleted node " + node, () -> {
             store.deleteNodeNetwork(nn);
             nodeNetworks.remove(node);
+            released.add(new AllocationOutcome.Release(node, nn.getSpec().getPodCIDR()));
             LOG.infof("released %s of deleted node %s", nn.getSpec().getPodCIDR(), node);
           });
         }
@@ -293,7 +295,7 @@ final class SubnetAllocator {
       long allocated = pool.map(p -> p.countHeld(held)).orElse(0L);
       long used = pool.map(p -> p.countHeld(taken)).orElse(0L);
       return new AllocationOutcome(capacity, allocated, capacity - used, List.copyOf(pending), List.copyOf(problems), List.copyOf(failures),
-          List.copyOf(nodeNetworks.values()));
+          List.copyOf(nodeNetworks.values()), List.copyOf(released));
     }
   }
 }

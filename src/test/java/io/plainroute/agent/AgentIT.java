@@ -124,12 +124,29 @@ class AgentIT {
   }
 
   @Test
+  @Order(1)
+  void eachAgentIsReadyAndReportsItsRoutesToPrometheus() {
+    for (String node : NODES.keySet()) {
+      OperatorProcess agent = agents.get(node);
+      assertThat(agent.get("/q/health/ready").status()).as("readiness of the agent on %s", node).isEqualTo(200);
+      assertThat(agent.get("/q/health/live").status()).isEqualTo(200);
+      assertThat(agent.get("/q/metrics").body())
+          .contains("plainroute_routes_installed{node=\"" + node + "\"} 2.0")
+          .contains("plainroute_peers_unreachable{node=\"" + node + "\"} 0.0")
+          .contains("plainroute_netlink_errors_total{node=\"" + node + "\"} 0.0")
+          .containsPattern("operator_sdk_controllers_execution_reconcile_seconds_count\\{controller=\"agent\"[^}]*} [1-9]");
+    }
+  }
+
+  @Test
   @Order(2)
   void aRouteDeletedByHandComesBackWithoutWaitingForTheResync() {
     String peerSubnet = nodeNetwork("node02").getSpec().getPodCIDR();
     lab.ip("node01", "route", "del", peerSubnet);
     await().atMost(WITHOUT_RESYNC).pollInterval(Duration.ofMillis(50))
         .until(() -> lab.ip("node01", "route", "show", "proto", PROTO).contains(peerSubnet + " via 192.168.1.12"));
+    await().atMost(SOON).untilAsserted(() -> assertThat(agents.get("node01").get("/q/metrics").body())
+        .containsPattern("plainroute_drift_repairs_total\\{node=\"node01\"} [1-9]"));
   }
 
   @Test
@@ -187,9 +204,32 @@ class AgentIT {
       assertThat(c.getMessage()).contains("far (10.9.0.4, PeerNotOnLink)");
     });
     assertThat(lab.ip("node01", "route", "show", "proto", PROTO).lines().count()).isEqualTo(2);
+    await().atMost(SOON).untilAsserted(() -> assertThat(nodeNetworkEvents("node01"))
+        .containsExactly("Warning PeerUnreachable: Node far (10.9.0.4) gets no route from node01 (PeerNotOnLink): "
+            + "plain routing needs every node IP on this node's uplink network."));
+    assertThat(agents.get("node01").get("/q/metrics").body()).contains("plainroute_peers_unreachable{node=\"node01\"} 1.0");
+
+    // Moved onto the LAN: routed, and told once; a pass that changes nothing tells nothing.
+    var far = client.nodes().withName("far").get();
+    far.getStatus().getAddresses().get(0).setAddress("192.168.1.15");
+    client.nodes().resource(far).updateStatus();
+    await().atMost(SOON).until(() -> lab.ip("node01", "route", "show", "proto", PROTO).contains("via 192.168.1.15"));
+    await().atMost(SOON).untilAsserted(() -> assertThat(nodeNetworkEvents("node01")).containsExactlyInAnyOrder(
+        "Warning PeerUnreachable: Node far (10.9.0.4) gets no route from node01 (PeerNotOnLink): "
+            + "plain routing needs every node IP on this node's uplink network.",
+        "Normal PeerReachable: Node far is routed from node01 again."));
 
     client.nodes().withName("far").delete();
-    await().atMost(SOON).until(() -> isReady("node01"));
+    await().atMost(SOON).until(() -> isReady("node01") && lab.ip("node01", "route", "show", "proto", PROTO).lines().count() == 2);
+    assertThat(nodeNetworkEvents("node02")).filteredOn(e -> e.contains("PeerUnreachable")).hasSize(1);
+  }
+
+  /** "Type Reason: message" of the Events about a NodeNetwork, oldest first. */
+  private static List<String> nodeNetworkEvents(String node) {
+    return client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> "NodeNetwork".equals(e.getInvolvedObject().getKind()) && node.equals(e.getInvolvedObject().getName()))
+        .sorted(java.util.Comparator.comparing(e -> e.getMetadata().getCreationTimestamp()))
+        .map(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage()).toList();
   }
 
   @Test
@@ -253,6 +293,8 @@ class AgentIT {
       await().atMost(WITHOUT_RESYNC).pollInterval(Duration.ofMillis(50))
           .until(() -> lab.ip("node01", "route", "show", "proto", PROTO).contains(peerSubnet + " via 192.168.1.12"));
       agents.values().forEach(agent -> assertThat(agent.isAlive()).isTrue());
+      // Liveness must not hang on the API server, or the kubelet would restart every agent now.
+      assertThat(agents.get("node01").get("/q/health/live").status()).isEqualTo(200);
     } finally {
       plane.startStoppedApiServer();
     }

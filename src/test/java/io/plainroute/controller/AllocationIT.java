@@ -71,6 +71,19 @@ class AllocationIT {
     assertThat(clusterNetworks.lines().findFirst().orElseThrow().split("\\s+"))
         .containsExactly("NAME", "CIDRS", "NODE-PREFIX", "ALLOCATED", "CAPACITY", "READY", "AGE");
     assertThat(clusterNetworks).containsPattern("default\\s+\\S*10\\.244\\.0\\.0/16\\S*\\s+24\\s+3\\s+256\\s+True");
+
+    // What a Prometheus scrape and the Deployment's probes see.
+    assertThat(controller.metrics())
+        .contains("plainroute_subnets{clusternetwork=\"default\",state=\"capacity\"} 256.0")
+        .contains("plainroute_subnets{clusternetwork=\"default\",state=\"allocated\"} 3.0")
+        .contains("plainroute_subnets{clusternetwork=\"default\",state=\"free\"} 253.0")
+        .contains("plainroute_nodes_pending{clusternetwork=\"default\"} 0.0");
+    // Reconcile counts and durations come from java-operator-sdk's Micrometer support.
+    assertThat(controller.process().get("/q/metrics").body())
+        .containsPattern("operator_sdk_reconciliations_success_total\\{[^}]*kind=\"ClusterNetwork\"[^}]*} [1-9]")
+        .containsPattern("operator_sdk_controllers_execution_reconcile_seconds_count\\{controller=\"clusternetwork\"[^}]*} [1-9]");
+    assertThat(controller.process().get("/q/health/live").status()).isEqualTo(200);
+    assertThat(controller.process().get("/q/health/ready").status()).isEqualTo(200);
   }
 
   @Test
@@ -129,6 +142,8 @@ class AllocationIT {
     await().atMost(SOON).until(() -> cluster.nodeNetwork("node04").isPresent());
 
     assertThat(cluster.podCIDRs().get("node04")).as("the lowest free subnet is the one node02 had").isEqualTo(freed);
+    assertThat(cluster.clusterNetworkEvents("default"))
+        .containsOnlyOnce("Normal SubnetReleased: Pod subnet " + freed + " of deleted node node02 returned to the pool.");
     awaitReady("default");
     cluster.assertAllocationIsSound(Set.of("node01", "node03", "node04"), LECTURES, 24);
   }
@@ -146,6 +161,8 @@ class AllocationIT {
         .contains("1 node(s) wait for a subnet (node03)").contains("append a range to spec.clusterCIDRs");
     assertThat(cluster.condition("small", Conditions.READY).orElseThrow().getReason()).isEqualTo("PoolExhausted");
     await().atMost(SOON).until(() -> cluster.nodeEvents("node03").contains("Warning SubnetPoolExhausted"));
+    assertThat(cluster.clusterNetworkEvents("small")).filteredOn(e -> e.startsWith("Warning SubnetPoolExhausted"))
+        .containsExactly("Warning SubnetPoolExhausted: No free pod subnet for 1 node(s): append a range to spec.clusterCIDRs or delete nodes that are gone.");
     assertThat(controller.metrics())
         .contains("plainroute_nodes_pending{clusternetwork=\"small\"} 1.0")
         .contains("plainroute_subnets{clusternetwork=\"small\",state=\"free\"} 0.0");

@@ -124,6 +124,14 @@ final class Cluster {
   }
 
   /** Events the controller recorded on a Node, as "Type Reason". */
+  /** "Type Reason" of each Event about the ClusterNetwork, in the order they were made. */
+  List<String> clusterNetworkEvents(String name) {
+    return client.v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()) && "ClusterNetwork".equals(e.getInvolvedObject().getKind()))
+        .sorted(java.util.Comparator.comparing(e -> e.getMetadata().getCreationTimestamp()))
+        .map(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage()).toList();
+  }
+
   List<String> nodeEvents(String node) {
     return client.v1().events().inNamespace("default").list().getItems().stream()
         .filter(e -> node.equals(e.getInvolvedObject().getName()) && "Node".equals(e.getInvolvedObject().getKind()))

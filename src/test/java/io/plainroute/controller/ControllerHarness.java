@@ -2,19 +2,14 @@ package io.plainroute.controller;
 
 import io.plainroute.testing.ControlPlane;
 import io.plainroute.testing.OperatorProcess;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 
 /** Starts the packaged controller against a test control plane, the way a Deployment runs it. */
 final class ControllerHarness {
-  private static final Pattern LISTENING = Pattern.compile("Listening on: http://127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern LISTENING = Pattern.compile("Listening on: http://");
   private static final Pattern ALLOCATED = Pattern.compile("allocated \\S+ to node ");
 
   private ControllerHarness() {}
@@ -45,17 +40,15 @@ final class ControllerHarness {
     properties.forEach(builder::systemProperty);
     env.forEach(builder::env);
     OperatorProcess process = builder.start();
-    MatchResult listening = process.awaitLogLine(LISTENING, Duration.ofSeconds(60));
-    return new Controller(process, Integer.parseInt(listening.group(1)));
+    process.awaitLogLine(LISTENING, Duration.ofSeconds(60));
+    return new Controller(process);
   }
 
-  /** A running controller process and its HTTP port (metrics, health). */
-  record Controller(OperatorProcess process, int port) implements AutoCloseable {
-    String metrics() throws Exception {
-      HttpResponse<String> response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return response.body();
+  /** A running controller process. */
+  record Controller(OperatorProcess process) implements AutoCloseable {
+    /** What Prometheus would scrape. */
+    String metrics() {
+      return process.get("/q/metrics").body();
     }
 
     /** How many subnets this replica handed out, from its log. */

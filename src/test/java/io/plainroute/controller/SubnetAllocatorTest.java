@@ -120,9 +120,11 @@ class SubnetAllocatorTest {
     nodes.remove(node02);
     store.liveNodes.remove("node02");
     node("node03", "192.168.1.13");
-    sync(spec("10.244.0.0/16"));
+    AllocationOutcome outcome = sync(spec("10.244.0.0/16"));
+    assertThat(outcome.released()).as("for the SubnetReleased event").containsExactly(new AllocationOutcome.Release("node02", "10.244.1.0/24"));
     assertThat(store.nodeNetworks).containsOnlyKeys("node01", "node03");
     assertThat(store.podCIDROf("node03")).isEqualTo("10.244.1.0/24");
+    assertThat(sync(spec("10.244.0.0/16")).released()).as("released once, not every pass").isEmpty();
   }
 
   @Test

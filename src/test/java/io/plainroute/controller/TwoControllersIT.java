@@ -87,6 +87,12 @@ class TwoControllersIT {
     ControllerHarness.Controller leader = first.allocations() > 0 ? first : second;
     ControllerHarness.Controller standby = leader == first ? second : first;
     assertThat(standby.allocations()).as("the standby does nothing while the leader lives").isZero();
+    // A standby must count as ready, or a Deployment's rolling update would wait for it forever.
+    for (ControllerHarness.Controller replica : List.of(leader, standby)) {
+      assertThat(replica.process().get("/q/health/ready")).as("readiness of %s", replica == leader ? "the leader" : "the standby")
+          .extracting(a -> a.status()).isEqualTo(200);
+      assertThat(replica.process().get("/q/health/live").status()).isEqualTo(200);
+    }
     Map<String, String> before = cluster.podCIDRs();
 
     leader.process().kill9();

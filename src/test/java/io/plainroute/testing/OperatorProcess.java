@@ -1,5 +1,9 @@
 package io.plainroute.testing;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +27,12 @@ public final class OperatorProcess implements AutoCloseable {
   private static final Duration STOP_GRACE = Duration.ofSeconds(15);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
   private static final int FAILURE_TAIL_LINES = 40;
+  private static final Pattern LISTENING = Pattern.compile("Listening on: http://127\\.0\\.0\\.1:(\\d+)");
 
   private final String name;
   private final RunDirectory dir;
   private final ManagedProcess process;
+  private volatile int httpPort;
   private boolean closed;
 
   private OperatorProcess(Builder builder) {
@@ -138,6 +144,27 @@ public final class OperatorProcess implements AutoCloseable {
   private IllegalStateException failure(String what) {
     return new IllegalStateException("operator " + name + " " + what + "\n"
         + LogFile.formatTail(process.log(), FAILURE_TAIL_LINES));
+  }
+
+  /** What GET {@code path} on the operator's HTTP port answered (metrics, health). */
+  public record HttpAnswer(int status, String body) {}
+
+  /** GET {@code path} (e.g. {@code /q/metrics}) on the port the operator logged it listens on. */
+  public HttpAnswer get(String path) {
+    if (httpPort == 0) {
+      httpPort = Integer.parseInt(awaitLogLine(LISTENING, Duration.ofSeconds(60)).group(1));
+    }
+    try {
+      HttpResponse<String> response = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new HttpAnswer(response.statusCode(), response.body());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("GET " + path + " on operator " + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public List<String> logTail(int lines) {

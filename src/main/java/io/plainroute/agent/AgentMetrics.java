@@ -1,0 +1,49 @@
+package io.plainroute.agent;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The agent's dataplane for Prometheus, each with a {@code node} label:
+ * {@code plainroute_routes_installed} and {@code plainroute_peers_unreachable} (gauges, as the last
+ * pass left them), {@code plainroute_drift_repairs_total} (things someone else changed that the
+ * agent put back) and {@code plainroute_netlink_errors_total} (failed rtnetlink requests).
+ */
+@ApplicationScoped
+public class AgentMetrics {
+  private final MeterRegistry registry;
+  private Meters meters;
+
+  public AgentMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  synchronized void record(String node, DataplaneReport report) {
+    if (meters == null) {
+      meters = register(Tags.of("node", node));
+    }
+    meters.routes.set(report.installedRoutes());
+    meters.unreachable.set(report.unreachable().size());
+    meters.repairs.increment(report.driftRepairs());
+    meters.netlinkErrors.increment(report.netlinkErrors());
+  }
+
+  private Meters register(Tags tags) {
+    Meters m = new Meters(new AtomicInteger(), new AtomicInteger(),
+        Counter.builder("plainroute_drift_repairs").tags(tags)
+            .description("Changes made by someone else (a deleted route, a downed bridge, ...) that the agent put back").register(registry),
+        Counter.builder("plainroute_netlink_errors").tags(tags)
+            .description("rtnetlink requests of the agent that the kernel refused or that failed").register(registry));
+    Gauge.builder("plainroute_routes_installed", m.routes, AtomicInteger::get).tags(tags)
+        .description("Routes to peer nodes' pod subnets installed on this node").register(registry);
+    Gauge.builder("plainroute_peers_unreachable", m.unreachable, AtomicInteger::get).tags(tags)
+        .description("Peer nodes this node cannot route to (see the NodeNetwork's status.unreachablePeers)").register(registry);
+    return m;
+  }
+
+  private record Meters(AtomicInteger routes, AtomicInteger unreachable, Counter repairs, Counter netlinkErrors) {}
+}
