@@ -1,14 +1,18 @@
 package io.plainroute.controller;
 
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.plainroute.PlainrouteConfig;
 import io.plainroute.Roles;
+import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import java.util.Optional;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Only one controller replica allocates at a time; the others wait on the Lease. Losing the lease
@@ -19,6 +23,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class LeaderElection {
+
+  private static final Logger LOG = Logger.getLogger(LeaderElection.class);
 
   @Produces
   @Dependent
@@ -38,8 +44,21 @@ public class LeaderElection {
         .withLeaseDuration(le.leaseDuration())
         .withRenewDeadline(le.renewDeadline())
         .withRetryPeriod(le.retryPeriod())
-        .withExitOnStopLeading(true)
+        // java-operator-sdk's own exit-on-stop calls System.exit from the thread that stops the
+        // operator, which during a SIGTERM is inside the shutdown sequence: the JVM deadlocks and
+        // only SIGKILL ends it. We exit on a lost lease ourselves, asynchronously, and not when
+        // the lease ends because the process is stopping anyway.
+        .withExitOnStopLeading(false)
+        .withLeaderCallbacks(new LeaderCallbacks(() -> { }, LeaderElection::leaseLost, leader -> { }))
         .build();
+  }
+
+  private static void leaseLost() {
+    if (ApplicationLifecycleManager.isVmShuttingDown()) {
+      return;
+    }
+    LOG.warn("lost the controller lease: exiting, so that a demoted replica cannot keep allocating");
+    Quarkus.asyncExit(1);
   }
 
   /**

@@ -103,6 +103,21 @@ class TwoControllersIT {
     cluster.assertAllocationIsSound(names(1, 30), RANGES, 24);
   }
 
+  @Test
+  void aLeaderStoppedWithSigtermExitsByItselfAndItsStandbyTakesOver() throws Exception {
+    cluster.declare("default", RANGES, 24);
+    first = ControllerHarness.start(plane, "replica-a", "plainroute-controller", ControllerHarness.QUICK_LEASE);
+    addNodes(1, 1);
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.nodeNetworks().size() == 1);
+    second = ControllerHarness.start(plane, "replica-b", "plainroute-controller", ControllerHarness.QUICK_LEASE);
+    // A rolling update sends SIGTERM; a replica that hangs in shutdown holds the Lease until the
+    // kubelet's SIGKILL (java-operator-sdk's exit-on-stop-leading deadlocked exactly there).
+    assertThat(first.process().terminate(Duration.ofSeconds(20))).as("replica-a exited after SIGTERM").isTrue();
+    addNodes(2, 3);
+    await().atMost(Duration.ofSeconds(60)).until(() -> cluster.nodeNetworks().size() == 3);
+    assertThat(second.allocations()).isEqualTo(2);
+  }
+
   private void addNodes(int from, int to) throws Exception {
     ExecutorService kubelets = Executors.newFixedThreadPool(8);
     List<Future<Node>> registrations = IntStream.rangeClosed(from, to)

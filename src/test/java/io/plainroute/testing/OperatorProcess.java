@@ -180,6 +180,12 @@ public final class OperatorProcess implements AutoCloseable {
     process.kill();
   }
 
+  /** SIGTERM only; true if the process exited by itself within {@code timeout}. */
+  public boolean terminate(Duration timeout) {
+    process.handle().destroy();
+    return ManagedProcess.awaitExit(List.of(process.handle()), timeout);
+  }
+
   /** SIGTERM and wait for a graceful exit (SIGKILL if it takes too long). */
   public void stop() {
     process.stop(STOP_GRACE);
