@@ -1,3 +1,5 @@
+// The Operator Framework's bundle validators, pinned. Bump: go get github.com/operator-framework/api@vX.Y.Z && go mod tidy
+// (with hack/k8s/goenv.sh sourced and GOFLAGS= ); validate.sh rebuilds when this file or go.sum changes.
 module plainroute.io/hack/olm
 
 go 1.25.7

@@ -24,6 +24,10 @@ import org.jboss.logging.Logger;
  * spec or labels change. Server-side apply with its own field manager means only the fields of
  * the template are the controller's: what others add (annotations, extra labels, fields the
  * template leaves out) stays, and an apply that would change nothing is a no-op for the API server.
+ *
+ * <p>Started by the leader-election callback ({@code LeaderElection}), so it runs where leader
+ * election does: the packaged controller (prod profile). Nothing owns the DaemonSet: uninstalling
+ * the operator leaves the agents, and so the nodes' pod network, in place.
  */
 @ApplicationScoped
 public class AgentDaemonSet {
@@ -33,11 +37,7 @@ public class AgentDaemonSet {
 
   private final KubernetesClient client;
   private final PlainrouteConfig.AgentInstall config;
-  private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "agent-daemonset");
-    t.setDaemon(true);
-    return t;
-  });
+  private volatile ScheduledExecutorService worker;
   private final AtomicBoolean pending = new AtomicBoolean();
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile SharedIndexInformer<DaemonSet> informer;
@@ -58,6 +58,11 @@ public class AgentDaemonSet {
     desired = template.render(namespace, config.image());
     LOG.infof("installing the agent DaemonSet %s/%s with image %s", namespace, template.name(),
         desired.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+    worker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "agent-daemonset");
+      t.setDaemon(true);
+      return t;
+    });
     informer = client.apps().daemonSets().inNamespace(namespace).withName(template.name()).inform(new Changes());
     schedule(0);
   }
@@ -66,7 +71,9 @@ public class AgentDaemonSet {
     if (informer != null) {
       informer.close();
     }
-    worker.shutdownNow();
+    if (worker != null) {
+      worker.shutdownNow();
+    }
   }
 
   /** Coalesces bursts of events into one apply. */
