@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -51,16 +53,34 @@ class AgentInstallIT {
   }
 
   @BeforeEach
-  void startController(ControlPlane plane) {
+  void startController(ControlPlane plane, TestInfo test) {
+    String method = test.getTestMethod().orElseThrow().getName();
+    boolean install = !method.equals("offByDefaultAsInThePlainManifests");
+    Map<String, String> env = new HashMap<>(Map.of("KUBECONFIG", kubeconfig.toString(), "POD_NAMESPACE", NAMESPACE,
+        "RELATED_IMAGE_PLAINROUTE", IMAGE));
+    if (install) {
+      env.put("PLAINROUTE_AGENT_INSTALL_ENABLED", "true");
+    }
     controller = ControllerHarness.start(plane, "agent-install", "plainroute-controller",
-        withQuickLease(Map.of("plainroute.leader-election.namespace", NAMESPACE)),
-        Map.of("KUBECONFIG", kubeconfig.toString(), "POD_NAMESPACE", NAMESPACE,
-            "PLAINROUTE_AGENT_INSTALL_ENABLED", "true", "RELATED_IMAGE_PLAINROUTE", IMAGE));
+        withQuickLease(Map.of("plainroute.leader-election.namespace", NAMESPACE, "plainroute.leader-election.identity", method)), env);
   }
 
   @AfterEach
   void stopController() {
     controller.close();
+  }
+
+  @Test
+  @Order(0)
+  void offByDefaultAsInThePlainManifests(ControlPlane plane) throws Exception {
+    await().atMost(WAIT).failFast("controller died", () -> !controller.process().isAlive())
+        .until(() -> {
+          Lease lease = plane.client().leases().inNamespace(NAMESPACE).withName("plainroute-controller").get();
+          return lease != null && lease.getSpec().getHolderIdentity() != null && lease.getSpec().getHolderIdentity().equals("offByDefaultAsInThePlainManifests");
+        });
+    Thread.sleep(3000);
+    assertThat(agent(plane.client()).get()).as("no DaemonSet without plainroute.agent-install.enabled").isNull();
+    assertThat(controller.logTail()).doesNotContain("agent DaemonSet");
   }
 
   @Test
