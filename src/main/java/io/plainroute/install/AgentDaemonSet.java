@@ -48,22 +48,47 @@ public class AgentDaemonSet {
     this.config = config.agentInstall();
   }
 
-  /** Called once this replica leads; does nothing unless the option is on. */
+  /**
+   * Called once this replica leads; does nothing unless the option is on. Returns at once: the
+   * work runs on its own thread, so that an agent install that cannot work (bad namespace, missing
+   * permission) is logged and retried but never holds up allocation, which starts on the same
+   * leader callback.
+   */
   public void startManaging() {
     if (!config.enabled() || !started.compareAndSet(false, true)) {
       return;
     }
-    AgentDaemonSetTemplate template = AgentDaemonSetTemplate.fromJar(client.getKubernetesSerialization());
-    String namespace = OwnNamespace.resolve(config.namespace(), "plainroute.agent-install.namespace");
-    desired = template.render(namespace, config.image());
-    LOG.infof("installing the agent DaemonSet %s/%s with image %s", namespace, template.name(),
-        desired.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
     worker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "agent-daemonset");
       t.setDaemon(true);
       return t;
     });
-    informer = client.apps().daemonSets().inNamespace(namespace).withName(template.name()).inform(new Changes());
+    worker.execute(this::begin);
+  }
+
+  private void begin() {
+    try {
+      AgentDaemonSetTemplate template = AgentDaemonSetTemplate.fromJar(client.getKubernetesSerialization());
+      String namespace = OwnNamespace.resolve(config.namespace(), "plainroute.agent-install.namespace");
+      desired = template.render(namespace, config.image());
+      LOG.infof("installing the agent DaemonSet %s/%s with image %s", namespace, template.name(),
+          desired.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+    } catch (RuntimeException e) {
+      LOG.errorf("cannot install the agent DaemonSet: %s", e.getMessage());
+      return;
+    }
+    watch();
+  }
+
+  private void watch() {
+    try {
+      informer = client.apps().daemonSets().inNamespace(desired.getMetadata().getNamespace())
+          .withName(desired.getMetadata().getName()).inform(new Changes());
+    } catch (KubernetesClientException e) {
+      LOG.warnf("cannot watch the agent DaemonSet (retrying in %ds): %s", RETRY_SECONDS, e.getMessage());
+      worker.schedule(this::watch, RETRY_SECONDS, TimeUnit.SECONDS);
+      return;
+    }
     schedule(0);
   }
 
