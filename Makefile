@@ -2,10 +2,11 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds k8s deps demo demo-down e2e-scale bench clean
+.PHONY: test unit build image crds bundle k8s deps demo demo-down e2e-scale bench clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
+	@hack/olm/validate.sh bundle
 	@bin=$$(hack/k8s/build.sh) && $(MVN) verify -Dplainroute.k8s.bin=$$bin
 
 ## unit: unit tests only (no API server, seconds)
@@ -24,6 +25,12 @@ image: build
 ## crds: regenerate crds/ from the Java model (CrdsInSyncIT fails when they drift)
 crds:
 	$(MVN) -q verify -Dit.test=CrdsInSyncIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dplainroute.crds.update=true
+
+## bundle: regenerate the OLM bundle in bundle/ from the code and config/ (BundleInSyncIT fails when
+## it drifts), then validate it with the Operator Framework's validators (hack/olm)
+bundle:
+	$(MVN) -q verify -Dit.test=BundleInSyncIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dplainroute.bundle.update=true
+	@hack/olm/validate.sh bundle
 
 ## k8s: build etcd, kube-apiserver, kube-controller-manager, kubectl into ~/.cache/plainroute
 k8s:

@@ -46,7 +46,12 @@ progress() {
 
 step "1. Build what is missing"
 "$repo/hack/install-deps.sh"
-bin=$("$repo/hack/k8s/build.sh" 2> >(indent >&2))
+source "$repo/hack/k8s/versions.env"
+if [ ! -x "${PLAINROUTE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/plainroute}/k8s/$K8S_VERSION/bin/kubectl" ]; then
+  progress "building etcd, kube-apiserver, kube-controller-manager, kubectl $K8S_VERSION from the Go module proxy (once; ~12 min on 2 cores)" \
+    "$repo/hack/k8s/build.sh"
+fi
+bin=$("$repo/hack/k8s/build.sh")
 echo "   Kubernetes binaries: $bin"
 jar="$repo/target/quarkus-app/quarkus-run.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$repo/src/main" "$repo/pom.xml" -newer "$jar" -print -quit)" ]; then

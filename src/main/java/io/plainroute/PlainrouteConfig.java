@@ -16,6 +16,29 @@ public interface PlainrouteConfig {
 
   Agent agent();
 
+  AgentInstall agentInstall();
+
+  /**
+   * The controller installing the agent DaemonSet itself, from the template in the jar (a copy of
+   * config/agent/daemonset.yaml). For OLM, whose bundles cannot ship a DaemonSet; off for the plain
+   * manifests, which apply config/agent themselves.
+   */
+  interface AgentInstall {
+    /** Whether the elected controller server-side-applies the agent DaemonSet in its own namespace. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /**
+     * The agent's image; OLM passes the operator's own as RELATED_IMAGE_PLAINROUTE (relatedImages),
+     * so a mirrored or pinned-by-digest install runs the same image on both roles. Empty: the
+     * template's image, the release's.
+     */
+    Optional<String> image();
+
+    /** Where the DaemonSet goes; defaults to the controller's own namespace (POD_NAMESPACE). */
+    Optional<String> namespace();
+  }
+
   /** Settings of the agent role (one per node). */
   interface Agent {
     /** The node this agent serves; defaults to env NODE_NAME, which the DaemonSet sets from spec.nodeName. */

@@ -3,8 +3,10 @@ package io.plainroute.controller;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.plainroute.OwnNamespace;
 import io.plainroute.PlainrouteConfig;
 import io.plainroute.Roles;
+import io.plainroute.install.AgentDaemonSet;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,16 +30,12 @@ public class LeaderElection {
 
   @Produces
   @Dependent
-  LeaderElectionConfiguration leaderElection(PlainrouteConfig config) {
+  LeaderElectionConfiguration leaderElection(PlainrouteConfig config, AgentDaemonSet agentDaemonSet) {
     if (!Roles.CONTROLLER.equals(config.role())) {
       return null;
     }
     PlainrouteConfig.LeaderElection le = config.leaderElection();
-    String namespace = le.namespace()
-        .or(() -> Optional.ofNullable(System.getenv("POD_NAMESPACE")))
-        .or(() -> Optional.ofNullable(System.getenv("KUBERNETES_NAMESPACE")))
-        .orElseThrow(() -> new IllegalStateException(
-            "plainroute.leader-election.namespace is not set and POD_NAMESPACE is empty: set either to the namespace the controller runs in"));
+    String namespace = OwnNamespace.resolve(le.namespace(), "plainroute.leader-election.namespace");
     return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(le.leaseName())
         .withLeaseNamespace(namespace)
         .withIdentity(le.identity().orElseGet(LeaderElection::uniqueIdentity))
@@ -49,7 +47,8 @@ public class LeaderElection {
         // only SIGKILL ends it. We exit on a lost lease ourselves, asynchronously, and not when
         // the lease ends because the process is stopping anyway.
         .withExitOnStopLeading(false)
-        .withLeaderCallbacks(new LeaderCallbacks(() -> { }, LeaderElection::leaseLost, leader -> { }))
+        // Only the leader installs the agent: during an upgrade the old replica would put its image back.
+        .withLeaderCallbacks(new LeaderCallbacks(agentDaemonSet::startManaging, LeaderElection::leaseLost, leader -> { }))
         .build();
   }
 

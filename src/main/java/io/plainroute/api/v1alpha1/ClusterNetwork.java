@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.quarkiverse.operatorsdk.annotations.CSVMetadata;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +18,8 @@ import java.util.Optional;
  */
 @Group(ClusterNetwork.GROUP)
 @Version(ClusterNetwork.VERSION)
+// What OLM consoles show for this API (the bundle's owned CRDs)
+@CSVMetadata(displayName = "Cluster Network", description = "The cluster's pod address ranges (e.g. 10.244.0.0/16) and the prefix length they are cut into, one subnet per node (e.g. /24). Create one, named default; its status counts allocated and free subnets.")
 @ShortNames("cn")
 @AdditionalPrinterColumn(name = "CIDRS", jsonPath = ".spec.clusterCIDRs", type = Type.STRING)
 @AdditionalPrinterColumn(name = "NODE-PREFIX", jsonPath = ".spec.nodeSubnetPrefixLength", type = Type.INTEGER)

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.quarkiverse.operatorsdk.annotations.CSVMetadata;
 
 /**
  * One node's share of the pod network, named after its Node and owned by it. The controller writes
@@ -14,6 +15,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group(ClusterNetwork.GROUP)
 @Version(ClusterNetwork.VERSION)
+// What OLM consoles show for this API (the bundle's owned CRDs)
+@CSVMetadata(displayName = "Node Network", description = "One node's pod subnet, gateway and node IP, written by the controller; its status is what the agent on that node programmed (bridge, routes, masquerade, CNI config) and which peers it cannot reach. Read-only for users: kubectl get nodenetworks.")
 @ShortNames("nn")
 @AdditionalPrinterColumn(name = "NODE", jsonPath = ".spec.nodeName", type = Type.STRING)
 @AdditionalPrinterColumn(name = "POD-CIDR", jsonPath = ".spec.podCIDR", type = Type.STRING)

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Validates an OLM bundle directory (default: bundle/) with the Operator Framework's own validators
+# (operator-framework/api, hack/olm/main.go). The validator is built from the pinned go.mod/go.sum
+# once, into $PLAINROUTE_CACHE/olm/<hash of its sources>/, and reused afterwards.
+# Errors fail; warnings are printed.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../k8s/goenv.sh"
+hash=$(cat "$here/go.mod" "$here/go.sum" "$here/main.go" | sha256sum | cut -c1-16)
+bin="${PLAINROUTE_CACHE}/olm/${hash}/validate-bundle"
+if [ ! -x "$bin" ]; then
+  # validators of earlier pins are not needed any more
+  [ -d "${PLAINROUTE_CACHE}/olm" ] && find "${PLAINROUTE_CACHE}/olm" -mindepth 1 -maxdepth 1 -type d ! -name "$hash" -exec rm -rf {} +
+  mkdir -p "$(dirname "$bin")"
+  start=$(date +%s)
+  printf '  building the OLM bundle validator (operator-framework/api) ' >&2
+  (cd "$here" && go build -trimpath -ldflags "-s -w" -o "$bin.tmp" .)
+  mv "$bin.tmp" "$bin"
+  echo "done in $(( $(date +%s) - start ))s" >&2
+fi
+exec "$bin" "${@:-bundle}"
