@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -17,7 +16,6 @@ import io.plainroute.api.v1alpha1.NodeNetworkSpec;
 import io.plainroute.api.v1alpha1.NodeNetworkStatus;
 import io.plainroute.testing.ControlPlane;
 import io.plainroute.testing.WithControlPlane;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +39,7 @@ class AdmissionPolicyIT {
   private static KubernetesClient controller;
 
   @BeforeAll
-  static void deploy(ControlPlane plane) throws Exception {
+  static void deploy(ControlPlane plane) {
     plane.kubectl("apply", "-k", "config/rbac").orThrow();
     plane.kubectl("apply", "-k", "config/admission").orThrow();
     KubernetesClient admin = plane.client();
@@ -56,19 +54,9 @@ class AdmissionPolicyIT {
       nn.setSpec(spec);
       admin.resource(nn).create();
     }
-    // What the DaemonSet controller and scheduler would make: the agent's Pod, bound to node-a.
-    admin.pods().inNamespace(Manifests.NAMESPACE).resource(new PodBuilder()
-        .withNewMetadata().withName("plainroute-agent-a").endMetadata()
-        .withNewSpec().withNodeName("node-a").withServiceAccountName("plainroute-agent")
-        .addNewContainer().withName("agent").withImage("ghcr.io/plainroute/plainroute:0.1.0").endContainer().endSpec()
-        .build()).create();
-    // The kubelet asks for the projected token of that Pod exactly like this (TokenRequest, bound to the Pod).
-    agentOfNodeA = clientWithToken(plane, "agent-a", plane.kubectl("create", "token", "plainroute-agent", "-n", Manifests.NAMESPACE,
-        "--bound-object-kind=Pod", "--bound-object-name=plainroute-agent-a", "--duration=1h").orThrow().strip());
-    agentWithoutNode = clientWithToken(plane, "agent-unbound",
-        plane.kubectl("create", "token", "plainroute-agent", "-n", Manifests.NAMESPACE, "--duration=1h").orThrow().strip());
-    controller = clientWithToken(plane, "controller",
-        plane.kubectl("create", "token", "plainroute-controller", "-n", Manifests.NAMESPACE, "--duration=1h").orThrow().strip());
+    agentOfNodeA = clientWithToken(plane, "agent-a", Identities.agentTokenOn(plane, "node-a"));
+    agentWithoutNode = clientWithToken(plane, "agent-unbound", Identities.token(plane, "plainroute-agent"));
+    controller = clientWithToken(plane, "controller", Identities.token(plane, "plainroute-controller"));
     // Policies take effect a moment after they are created.
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> forbidden(() -> writeStatus(agentWithoutNode, "node-a", 1)));
   }
@@ -81,7 +69,7 @@ class AdmissionPolicyIT {
   @Test
   void aTokenOfAPodOnANodeCarriesTheNodesName(ControlPlane plane) {
     String token = plane.kubectl("create", "token", "plainroute-agent", "-n", Manifests.NAMESPACE,
-        "--bound-object-kind=Pod", "--bound-object-name=plainroute-agent-a").orThrow().strip();
+        "--bound-object-kind=Pod", "--bound-object-name=plainroute-agent-node-a").orThrow().strip();
     assertThat(plane.kubectl("auth", "whoami", "--token=" + token, "-o",
         "jsonpath={.status.userInfo.extra.authentication\\.kubernetes\\.io/node-name[0]}").orThrow()).isEqualTo("node-a");
   }
@@ -175,9 +163,8 @@ class AdmissionPolicyIT {
     }
   }
 
-  private static KubernetesClient clientWithToken(ControlPlane plane, String name, String token) throws Exception {
-    Path kubeconfig = plane.directory().resolve(name + ".kubeconfig");
-    Files.writeString(kubeconfig, Files.readString(plane.kubeconfig()).replaceAll("(?m)^(\\s*token:).*$", "$1 " + token));
+  private static KubernetesClient clientWithToken(ControlPlane plane, String name, String token) {
+    Path kubeconfig = Identities.kubeconfig(plane, name, token);
     KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig.toFile())).build();
     CLIENTS.add(client);
     return client;
