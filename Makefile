@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build crds k8s deps demo bench clean
+.PHONY: test unit build crds manifests k8s deps demo bench clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -19,6 +19,10 @@ build:
 ## crds: regenerate crds/ from the Java model (CrdsInSyncIT fails when they drift)
 crds:
 	$(MVN) -q verify -Dit.test=CrdsInSyncIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dplainroute.crds.update=true
+
+## manifests: print what `kubectl apply -k config/default` installs (kustomize of the test kubectl)
+manifests:
+	@bin=$$(hack/k8s/build.sh) && $$bin/kubectl kustomize config/default
 
 ## k8s: build etcd, kube-apiserver, kube-controller-manager, kubectl into ~/.cache/plainroute
 k8s:

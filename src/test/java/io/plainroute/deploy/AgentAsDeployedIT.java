@@ -28,7 +28,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * controller runs as plainroute-controller. Together they program the node: proof that the
  * DaemonSet's privileges and the agent's RBAC are enough, not only that they are small.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentAsDeployedIT {
   private static final Map<String, String> NODES = Map.of("node01", "192.168.1.11", "node02", "192.168.1.12");
   /** CAP_NET_ADMIN is capability 12: the agent's effective set must be exactly this bit. */
@@ -156,6 +160,35 @@ class AgentAsDeployedIT {
           HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).as("controller %s: %s", path, response.body()).isEqualTo(200);
     }
+  }
+
+  /**
+   * What a user sees on a node with forwarding off: the agent cannot turn it on through the
+   * read-only /proc/sys and says so in RoutesReady; once the node's setting is back, it is Ready.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void saysSoWhenTheNodeHasForwardingOffBecauseItCannotTurnItOn() {
+    String peerSubnet = nodeNetwork("node02").orElseThrow().getSpec().getPodCIDR();
+    lab.exec("node01", "sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
+    try {
+      lab.ip("node01", "route", "del", peerSubnet);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(condition("node01", "RoutesReady")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("False");
+        assertThat(c.getMessage()).contains("/proc/sys/net/ipv4/ip_forward").contains("Read-only file system");
+      }));
+      assertThat(lab.exec("node01", "cat", "/proc/sys/net/ipv4/ip_forward").strip()).isEqualTo("0");
+    } finally {
+      lab.exec("node01", "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+    }
+    lab.ip("node01", "link", "set", "cni0", "down");
+    await().atMost(Duration.ofSeconds(30)).until(() -> readyOf("node01").equals("True"));
+    assertThat(lab.ip("node01", "route", "show", "proto", "202")).contains(peerSubnet + " via 192.168.1.12");
+  }
+
+  private static Optional<Condition> condition(String node, String type) {
+    return nodeNetwork(node).map(NodeNetwork::getStatus).flatMap(s -> s.getConditions().stream()
+        .filter(c -> c.getType().equals(type)).findFirst());
   }
 
   private static List<String> probePaths(Container container) {
