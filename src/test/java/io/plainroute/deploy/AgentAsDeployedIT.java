@@ -163,6 +163,33 @@ class AgentAsDeployedIT {
   }
 
   /**
+   * The Deployment's second replica waits for the Lease; it must still be live and ready, or a
+   * rolling update (which waits for new pods to be ready) would never finish.
+   */
+  @Test
+  void aStandbyControllerAnswersTheProbesToo() throws Exception {
+    String leader = leaseHolder();
+    assertThat(leader).isNotBlank();
+    try (OperatorProcess standby = OperatorProcess.builder(plane).name("controller-standby").role("controller")
+        .env("KUBECONFIG", Identities.kubeconfig(plane, "controller-standby", Identities.token(plane, "plainroute-controller")).toString())
+        .systemProperty("plainroute.leader-election.namespace", Manifests.NAMESPACE)
+        .start()) {
+      int port = Integer.parseInt(standby.awaitLogLine(LISTENING, Duration.ofSeconds(60)).group(1));
+      Container container = Manifests.one(Manifests.objects(plane, "config/controller"), Deployment.class, "plainroute-controller")
+          .getSpec().getTemplate().getSpec().getContainers().get(0);
+      HttpClient http = HttpClient.newHttpClient();
+      for (String path : probePaths(container)) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+          HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+              HttpResponse.BodyHandlers.ofString());
+          assertThat(response.statusCode()).as("standby controller %s: %s", path, response.body()).isEqualTo(200);
+        });
+      }
+      assertThat(leaseHolder()).as("the first replica still leads: the other answered as a standby").isEqualTo(leader);
+    }
+  }
+
+  /**
    * What a user sees on a node with forwarding off: the agent cannot turn it on through the
    * read-only /proc/sys and says so in RoutesReady; once the node's setting is back, it is Ready.
    */
@@ -189,6 +216,10 @@ class AgentAsDeployedIT {
   private static Optional<Condition> condition(String node, String type) {
     return nodeNetwork(node).map(NodeNetwork::getStatus).flatMap(s -> s.getConditions().stream()
         .filter(c -> c.getType().equals(type)).findFirst());
+  }
+
+  private static String leaseHolder() {
+    return plane.client().leases().inNamespace(Manifests.NAMESPACE).withName("plainroute-controller").get().getSpec().getHolderIdentity();
   }
 
   private static List<String> probePaths(Container container) {
