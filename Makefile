@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds bundle k8s deps demo demo-down e2e-scale bench clean
+.PHONY: test unit build image crds bundle manifests k8s deps demo demo-down e2e-scale bench clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -31,6 +31,10 @@ crds:
 bundle:
 	$(MVN) -q verify -Dit.test=BundleInSyncIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dplainroute.bundle.update=true
 	@hack/olm/validate.sh bundle
+
+## manifests: print what `kubectl apply -k config/default` installs (kustomize of the test kubectl)
+manifests:
+	@bin=$$(hack/k8s/build.sh) && $$bin/kubectl kustomize config/default
 
 ## k8s: build etcd, kube-apiserver, kube-controller-manager, kubectl into ~/.cache/plainroute
 k8s:

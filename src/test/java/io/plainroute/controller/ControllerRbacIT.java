@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The controller runs with exactly the RBAC of config/rbac — a ServiceAccount token, not the test's
- * cluster-admin — and still does its whole job, including leader election in its own namespace.
+ * cluster-admin — and the admission policies of config/admission, and still does its whole job,
+ * including Node podCIDRs and leader election in its own namespace.
  */
 @WithControlPlane
 class ControllerRbacIT {
@@ -31,6 +32,8 @@ class ControllerRbacIT {
   @BeforeAll
   static void deployWithItsOwnIdentity(ControlPlane plane) throws Exception {
     plane.kubectl("apply", "-k", "config/rbac").orThrow();
+    // The Node policy too: setting podCIDRs must get through it.
+    plane.kubectl("apply", "-k", "config/admission").orThrow();
     String token = plane.kubectl("create", "token", "plainroute-controller", "-n", "plainroute-system", "--duration=1h").orThrow().strip();
     Path kubeconfig = plane.directory().resolve("controller.kubeconfig");
     Files.writeString(kubeconfig, Files.readString(plane.kubeconfig()).replaceAll("(?m)^(\\s*token:).*$", "$1 " + token));

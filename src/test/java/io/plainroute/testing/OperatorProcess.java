@@ -40,7 +40,8 @@ public final class OperatorProcess implements AutoCloseable {
     Path jar = jar();
     this.dir = RunDirectory.create("plainroute-op-", builder.name);
     ExitCleanup.register(this);
-    List<String> command = new ArrayList<>(List.of(
+    List<String> command = new ArrayList<>(builder.wrapper);
+    command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m",
         // Never read by the operator: it puts the run directory on the command line, which
@@ -68,6 +69,7 @@ public final class OperatorProcess implements AutoCloseable {
     private String role = "controller";
     private final Map<String, String> env = new LinkedHashMap<>();
     private final Map<String, String> systemProperties = new LinkedHashMap<>();
+    private final List<String> wrapper = new ArrayList<>();
 
     private Builder(Path kubeconfig) {
       this.kubeconfig = kubeconfig;
@@ -97,6 +99,16 @@ public final class OperatorProcess implements AutoCloseable {
     /** A -D option for the operator's JVM, e.g. a Quarkus config override. */
     public Builder systemProperty(String key, String value) {
       systemProperties.put(key, value);
+      return this;
+    }
+
+    /**
+     * Commands that run the JVM, each exec'ing the next, e.g. {@code ip netns exec NS} and
+     * {@code setpriv ...} to confine it the way a container runtime would. They must exec (not
+     * fork), so that the process this class stops is the JVM itself.
+     */
+    public Builder wrappedIn(List<String> commands) {
+      wrapper.addAll(commands);
       return this;
     }
 
