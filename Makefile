@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds bundle manifests k8s deps demo demo-down e2e-scale bench clean
+.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -35,6 +35,11 @@ bundle:
 ## manifests: print what `kubectl apply -k config/default` installs (kustomize of the test kubectl)
 manifests:
 	@bin=$$(hack/k8s/build.sh) && $$bin/kubectl kustomize config/default
+
+## test-kind: optional, for machines with a Docker engine: config/default deployed into kind
+##            through Testcontainers (KindIT; needs `make image` first). Not part of `make test`.
+test-kind:
+	$(MVN) verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=KindIT
 
 ## k8s: build etcd, kube-apiserver, kube-controller-manager, kubectl into ~/.cache/plainroute
 k8s:
