@@ -115,7 +115,7 @@ abstract class LabClusterE2E {
   }
 
   @Test
-  @Order(4)
+  @Order(9)
   void trafficLeavingTheClusterIsMasqueradedToTheNodesAddress() {
     String outside = lab.lab("exec", "out", "ip", "-4", "-o", "addr", "show", "eth0").split("\\s+")[3].split("/")[0];
     // The outside host has no route to any pod subnet: answers reach pods only through the
@@ -127,6 +127,26 @@ abstract class LabClusterE2E {
           .isEqualTo(cluster.nodeAddress(node));
       assertThat(lab.ping(node + "-pod1", outside, 1)).isTrue();
     }
+  }
+
+  @Test
+  @Order(4)
+  void aPodDeletedThroughCniReleasesItsAddressAndItsInterfaces() {
+    String node = cluster.nodes().get(0);
+    lab.lab("pod", "add", node, "gone");
+    String address = lab.lab("pod", "add", node, "extra").strip();
+    String bridgePortsBefore = lab.exec(node, "ip", "-o", "link", "show", "master", "cni0");
+    lab.lab("pod", "del", node, "extra");
+    lab.lab("pod", "del", node, "gone");
+    assertThat(lab.tryLab("exec", node + "-extra", "true").ok()).as("the pod's namespace is gone").isFalse();
+    assertThat(lab.exec(node, "ip", "-o", "link", "show", "master", "cni0").lines().count())
+        .as("bridge ports on %s after two pods were deleted", node)
+        .isEqualTo(bridgePortsBefore.lines().count() - 2);
+    // host-local keeps one file per address it handed out; DEL must have removed it.
+    assertThat(lab.exec(node, "find", lab.state().resolve("nodes").resolve(node).resolve("ipam").toString(),
+        "-name", address)).as("host-local's reservation of %s", address).isBlank();
+    assertThat(cluster.pod(node, "pod1")).isNotEqualTo(address);
+    assertThat(lab.ping(node + "-pod1", cluster.pod(cluster.nodes().get(1), "pod1"), 1)).isTrue();
   }
 
   @Test

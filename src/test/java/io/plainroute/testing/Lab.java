@@ -124,8 +124,13 @@ public final class Lab implements AutoCloseable {
     return ROOT.resolve(name).resolve("kubeconfig");
   }
 
+  /** The lab's directory: logs, kubeconfigs, each node's CNI config and IPAM state. */
+  public Path state() {
+    return ROOT.resolve(name);
+  }
+
   public Path logs() {
-    return ROOT.resolve(name).resolve("logs");
+    return state().resolve("logs");
   }
 
   public synchronized KubernetesClient client() {
