@@ -9,7 +9,7 @@
 #   lab.sh [--name NAME] up [--lan CIDR] [--nodes N] [--cluster-cidr CIDR[,CIDR...]]
 #                          [--node-prefix LEN] [--no-network] [--owner PID]
 #   lab.sh [--name NAME] down | env | status | wait-ready [SECONDS]
-#   lab.sh [--name NAME] node add NAME [IP] | node delete NAME
+#   lab.sh [--name NAME] node add NAME [IP] [--no-agent] | node delete NAME
 #   lab.sh [--name NAME] pod add NODE POD | pod del NODE POD      (add prints the pod's address)
 #   lab.sh [--name NAME] kill controller|agent NODE               (SIGKILL, like a crash)
 #   lab.sh [--name NAME] start controller|agent NODE
@@ -191,7 +191,7 @@ agent_start() {
 }
 
 node_add() {
-  local node=$1 address=$2
+  local node=$1 address=$2 agent=${3:-1}
   [[ $node =~ ^[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?$ ]] || die "node name '$node': use up to 16 lowercase letters, digits and '-'"
   [ ! -d "$STATE/nodes/$node" ] || die "node $node is already in the lab"
   cidr_contains "$LAN" "$address" || die "node address $address is not on the LAN $LAN"
@@ -206,7 +206,7 @@ node_add() {
  "metadata": {"name": "$node", "labels": {"kubernetes.io/hostname": "$node"}},
  "status": {"addresses": [{"type": "InternalIP", "address": "$address"}, {"type": "Hostname", "address": "$node"}]}}
 EOF
-  agent_start "$node"
+  (( agent == 0 )) || agent_start "$node"
 }
 
 network_declare() {
@@ -244,12 +244,19 @@ lab_nodes() {
 
 cmd_node() {
   local verb=${1:-} node=${2:-}
-  [ -n "$node" ] || die "usage: node add NAME [ADDRESS] | node delete NAME"
+  [ -n "$node" ] || die "usage: node add NAME [ADDRESS] [--no-agent] | node delete NAME"
   case $verb in
     add)
-      local address=${3:-}
+      # --no-agent registers the node only (`start agent NODE` later): to time the controller alone.
+      local address="" agent=1 arg
+      for arg in "${@:3}"; do
+        case $arg in
+          --no-agent) agent=0 ;;
+          *) address=$arg ;;
+        esac
+      done
       [ -n "$address" ] || address=$(lab_free_node_address)
-      node_add "$node" "$address"
+      node_add "$node" "$address" "$agent"
       ;;
     delete)
       [ -d "$STATE/nodes/$node" ] || die "no node $node in the lab"
