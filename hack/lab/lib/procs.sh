@@ -13,7 +13,15 @@ proc_start() {
   # Without job control a background child is not a process-group leader, so setsid does not
   # fork and $! stays the pid of the command itself (ip netns exec and env exec in place).
   setsid "${prefix[@]}" "$@" >>"$STATE/logs/$name.log" 2>&1 </dev/null &
-  echo $! >"$STATE/pids/$name"
+  local pid=$! i
+  echo "$pid" >"$STATE/pids/$name"
+  # Until the forked shell has exec'd, its command line is lab.sh's, which does not name $STATE:
+  # a liveness check in that moment would take the new process for dead.
+  for (( i = 0; i < 100; i++ )); do
+    proc_is_ours "$pid" && return 0
+    [ -d "/proc/$pid" ] || return 0
+    sleep 0.02
+  done
 }
 
 proc_pid() {
@@ -24,7 +32,13 @@ proc_pid() {
 }
 
 proc_is_ours() {
-  cmdline_mentions_lab "/proc/$1/cmdline"
+  cmdline_mentions_lab "/proc/$1/cmdline" && return 0
+  # While a process execs (setsid -> ip netns exec -> the binary) its cmdline can read empty for
+  # a moment; a live, non-zombie process with an empty cmdline is still the one we started.
+  # Kernel threads (children of kthreadd, pid 2) also have an empty cmdline: never ours.
+  local state ppid
+  { read -r state ppid < <(awk '/^State:/ {s=$2} /^PPid:/ {p=$2} END {print s, p}' "/proc/$1/status"); } 2>/dev/null || return 1
+  [ -n "$state" ] && [ "$state" != Z ] && [ "${ppid:-0}" -gt 2 ] && [ -z "$(tr -d '\0' <"/proc/$1/cmdline" 2>/dev/null)" ]
 }
 
 # Reads the whole command line first: `tr | grep -q` would fail under pipefail when grep quits early.
@@ -49,16 +63,21 @@ proc_stop() {
   done
   if proc_is_ours "$pid"; then
     kill -s KILL "$pid" 2>/dev/null || true
-    while proc_is_ours "$pid"; do sleep 0.1; done
+    for (( i = 0; i < 100; i++ )); do proc_is_ours "$pid" || break; sleep 0.1; done
   fi
   rm -f "$STATE/pids/$name"
 }
 
 # procs_stop_all NAME...: like proc_stop, for several processes at once.
 procs_stop_all() {
-  local name
-  for name in "$@"; do proc_stop "$name" & done
-  wait
+  local name stoppers=()
+  for name in "$@"; do
+    proc_stop "$name" &
+    stoppers+=($!)
+  done
+  # Only these: a bare `wait` would also wait for the lab's own processes when `up` fails and
+  # takes the lab down, since those are then still children of this shell.
+  (( ${#stoppers[@]} == 0 )) || wait "${stoppers[@]}"
 }
 
 # Every process whose command line names $STATE, whatever its pid file says.

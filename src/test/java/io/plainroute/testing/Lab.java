@@ -75,16 +75,18 @@ public final class Lab implements AutoCloseable {
 
   /** Runs {@code lab.sh --name NAME ARGS}; returns its stdout, fails with its stderr. */
   public String lab(String... args) {
-    List<String> command = new ArrayList<>(List.of("--name", name));
-    command.addAll(Arrays.asList(args));
-    return run(command);
+    return run(withName(args));
   }
 
   /** Like {@link #lab(String...)} but returns the exit code and output instead of failing. */
   public Result tryLab(String... args) {
+    return execute(withName(args));
+  }
+
+  private List<String> withName(String... args) {
     List<String> command = new ArrayList<>(List.of("--name", name));
     command.addAll(Arrays.asList(args));
-    return execute(command);
+    return command;
   }
 
   /** The network namespace of {@code where} ("cp", "out", "node01", "node01-pod1"). */
@@ -151,7 +153,7 @@ public final class Lab implements AutoCloseable {
         client.close();
       }
     }
-    Result down = execute(List.of("--name", name, "down"));
+    Result down = execute(withName("down"));
     if (!down.ok()) {
       System.err.println("[plainroute-lab] taking lab " + name + " down failed: " + down.stderr());
     }
