@@ -1,6 +1,6 @@
 import io.plainroute.netlink.Ipv4Prefix;
 import io.plainroute.netlink.NetlinkHandle;
-import io.plainroute.netlink.NetworkNamespace;
+import io.plainroute.netns.NetworkNamespace;
 import io.plainroute.netlink.Route;
 import io.plainroute.netlink.RouteChange;
 

@@ -7,7 +7,7 @@ import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkSpec;
 import io.plainroute.netlink.NetlinkException;
 import io.plainroute.netlink.NetlinkHandle;
-import io.plainroute.netlink.NetworkNamespace;
+import io.plainroute.netns.NetworkNamespace;
 import io.plainroute.nftables.Masquerade;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import io.plainroute.netns.NetworkNamespace;
+
 /**
  * Link, IPv4 address and IPv4 route changes of one network namespace, read on a socket and a
  * platform thread of their own and handed to a listener in the order the kernel sent them.

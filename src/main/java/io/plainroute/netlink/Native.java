@@ -28,9 +28,6 @@ final class Native {
   static final int SO_RCVBUFFORCE = 33;
   static final int MSG_TRUNC = 0x20;
   static final int MSG_DONTWAIT = 0x40;
-  static final int O_RDONLY = 0;
-  static final int O_CLOEXEC = 0x80000;
-  static final int CLONE_NEWNET = 0x40000000;
 
   /**
    * The C library functions. Public only because jnr-ffi implements it in a class loader of its
@@ -57,11 +54,6 @@ final class Native {
         @In @Out Pointer addressLength);
 
     int close(int fd);
-
-    int open(String path, int flags);
-
-    /** Moves the calling thread, not the process, into the namespace that fd refers to. */
-    int setns(int fd, int namespaceType);
   }
 
   private static final LibC LIBC = LibraryLoader.create(LibC.class)

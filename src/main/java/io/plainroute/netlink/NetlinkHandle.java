@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
+import io.plainroute.netns.NamespaceException;
+import io.plainroute.netns.NamespaceThread;
+import io.plainroute.netns.NetworkNamespace;
+
 /**
  * Links, IPv4 addresses and IPv4 routes of one network namespace, over rtnetlink.
  *
@@ -58,7 +62,12 @@ public final class NetlinkHandle implements AutoCloseable {
 
   /** A handle with its own socket tuning: lets tests provoke lost acknowledgements. */
   static NetlinkHandle open(NetworkNamespace namespace, NetlinkConnection.Tuning tuning) throws NetlinkException {
-    NamespaceThread thread = NamespaceThread.start(namespace);
+    NamespaceThread thread;
+    try {
+      thread = NamespaceThread.start(namespace);
+    } catch (NamespaceException e) {
+      throw new NetlinkException(e.errno(), "entering " + namespace, null);
+    }
     try {
       return new NetlinkHandle(namespace, thread, thread.call(() -> NetlinkConnection.open(tuning)));
     } catch (NetlinkException | RuntimeException e) {

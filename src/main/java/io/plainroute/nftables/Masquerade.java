@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.plainroute.netlink.Ipv4Prefix;
-import io.plainroute.netlink.NamespaceThread;
-import io.plainroute.netlink.NetlinkException;
-import io.plainroute.netlink.NetworkNamespace;
+import io.plainroute.netns.NamespaceException;
+import io.plainroute.netns.NamespaceThread;
+import io.plainroute.netns.NetworkNamespace;
 import io.plainroute.nftables.MasqueradeState.Installed;
 
 /**
@@ -47,10 +47,10 @@ public final class Masquerade implements AutoCloseable {
   /**
    * Binds a libnftables context to the namespace.
    *
-   * @throws NetlinkException when no thread can enter the namespace
+   * @throws NamespaceException when no thread can enter the namespace
    * @throws NftablesException when libnftables is missing (the message names the package)
    */
-  public static Masquerade open(NetworkNamespace namespace) throws NetlinkException, NftablesException {
+  public static Masquerade open(NetworkNamespace namespace) throws NamespaceException, NftablesException {
     // Before starting a thread: a missing library is the likelier failure and needs no namespace.
     Libnftables.api();
     NamespaceThread thread = NamespaceThread.start(namespace);

@@ -1,5 +1,6 @@
 package io.plainroute.netlink;
 
+import io.plainroute.netns.NetworkNamespace;
 import io.plainroute.testing.KernelTestBase;
 import io.plainroute.testing.TestNamespaces;
 import java.io.IOException;

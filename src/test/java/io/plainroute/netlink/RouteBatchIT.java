@@ -2,6 +2,8 @@ package io.plainroute.netlink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.plainroute.netns.NetworkNamespace;
+
 import java.net.Inet4Address;
 import java.util.List;
 import java.util.OptionalInt;

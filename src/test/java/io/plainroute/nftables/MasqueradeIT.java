@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.plainroute.netlink.Ipv4Prefix;
-import io.plainroute.netlink.NamespaceThread;
-import io.plainroute.netlink.NetworkNamespace;
+import io.plainroute.netns.NamespaceThread;
+import io.plainroute.netns.NetworkNamespace;
 import io.plainroute.nftables.MasqueradeState.Absent;
 import io.plainroute.nftables.MasqueradeState.Installed;
 import io.plainroute.nftables.MasqueradeState.Unrecognised;

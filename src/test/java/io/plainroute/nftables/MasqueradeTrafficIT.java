@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.plainroute.netlink.Ipv4Prefix;
-import io.plainroute.netlink.NamespaceThread;
-import io.plainroute.netlink.NetworkNamespace;
+import io.plainroute.netns.NamespaceThread;
+import io.plainroute.netns.NetworkNamespace;
 
 /**
  * Real packets through the rule, on the lectures' topology built from namespaces: two nodes on

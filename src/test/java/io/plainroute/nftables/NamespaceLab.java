@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.plainroute.netlink.NetworkNamespace;
+import io.plainroute.netns.NetworkNamespace;
 import io.plainroute.testing.KernelTestBase;
 
 /**

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plainroute.netlink.Ipv4Prefix;
-import io.plainroute.netlink.NetworkNamespace;
+import io.plainroute.netns.NetworkNamespace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

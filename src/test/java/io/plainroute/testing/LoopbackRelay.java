@@ -1,8 +1,8 @@
 package io.plainroute.testing;
 
-import io.plainroute.netlink.NamespaceThread;
-import io.plainroute.netlink.NetlinkException;
-import io.plainroute.netlink.NetworkNamespace;
+import io.plainroute.netns.NamespaceException;
+import io.plainroute.netns.NamespaceThread;
+import io.plainroute.netns.NetworkNamespace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,7 +45,7 @@ public final class LoopbackRelay implements AutoCloseable {
       } finally {
         inside.stop();
       }
-    } catch (NetlinkException e) {
+    } catch (NamespaceException e) {
       throw new IllegalStateException("cannot enter network namespace " + namespace, e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + " in network namespace " + namespace, e);

@@ -1,14 +1,14 @@
-package io.plainroute.netlink;
+package io.plainroute.netns;
 
-import static io.plainroute.netlink.Native.check;
-import static io.plainroute.netlink.Native.libc;
+import static io.plainroute.netns.NamespaceCalls.check;
+import static io.plainroute.netns.NamespaceCalls.libc;
 
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A network namespace that a {@link NetlinkHandle} works in: the current one, one created by
- * {@code ip netns add NAME}, or one given by path (e.g. {@code /proc/PID/ns/net}, or the
+ * A network namespace that a netlink handle or an nftables context works in: the current one, one
+ * created by {@code ip netns add NAME}, or one given by path (e.g. {@code /proc/PID/ns/net}, or the
  * {@code CNI_NETNS} of a pod sandbox).
  */
 public final class NetworkNamespace {
@@ -48,13 +48,13 @@ public final class NetworkNamespace {
    * Moves the calling thread into this namespace ({@code setns}). Only that thread moves: the
    * JVM's other threads stay where they are.
    */
-  void enter() throws NetlinkException {
+  void enter() throws NamespaceException {
     if (path == null) {
       return;
     }
-    int fd = (int) check(libc().open(path.toString(), Native.O_RDONLY | Native.O_CLOEXEC), "open " + path);
+    int fd = check(libc().open(path.toString(), NamespaceCalls.O_RDONLY | NamespaceCalls.O_CLOEXEC), "open " + path);
     try {
-      check(libc().setns(fd, Native.CLONE_NEWNET), "setns " + path);
+      check(libc().setns(fd, NamespaceCalls.CLONE_NEWNET), "setns " + path);
     } finally {
       libc().close(fd);
     }

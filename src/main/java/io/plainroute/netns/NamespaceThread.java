@@ -1,4 +1,4 @@
-package io.plainroute.netlink;
+package io.plainroute.netns;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -16,7 +16,6 @@ import java.util.concurrent.RejectedExecutionException;
  * never replaced by a thread that did not enter the namespace; it is a platform thread because
  * a virtual thread may change carrier between calls.
  *
- * <p>Public so that other kernel interfaces (nftables) enter namespaces the same way.
  */
 public final class NamespaceThread {
 
@@ -33,19 +32,19 @@ public final class NamespaceThread {
   private boolean stopping;
 
   private NamespaceThread(NetworkNamespace namespace, CompletableFuture<Void> entered) {
-    this.thread = new Thread(() -> run(namespace, entered), "netlink " + namespace);
+    this.thread = new Thread(() -> run(namespace, entered), "netns " + namespace.path().map(Object::toString).orElse("current"));
     thread.setDaemon(true);
   }
 
   /** Starts a thread inside the namespace; fails when the thread cannot enter it. */
-  public static NamespaceThread start(NetworkNamespace namespace) throws NetlinkException {
+  public static NamespaceThread start(NetworkNamespace namespace) throws NamespaceException {
     CompletableFuture<Void> entered = new CompletableFuture<>();
     NamespaceThread namespaceThread = new NamespaceThread(namespace, entered);
     namespaceThread.thread.start();
     try {
       entered.join();
     } catch (RuntimeException e) {
-      if (e.getCause() instanceof NetlinkException cause) {
+      if (e.getCause() instanceof NamespaceException cause) {
         throw cause;
       }
       throw e;
@@ -54,9 +53,9 @@ public final class NamespaceThread {
   }
 
   /** Queues work for the thread. */
-  synchronized <T> Future<T> submit(Callable<T> work) {
+  public synchronized <T> Future<T> submit(Callable<T> work) {
     if (stopping) {
-      throw new RejectedExecutionException("the netlink thread " + thread.getName() + " is stopped");
+      throw new RejectedExecutionException("the namespace thread " + thread.getName() + " is stopped");
     }
     FutureTask<T> task = new FutureTask<>(work);
     tasks.add(task);
@@ -103,7 +102,7 @@ public final class NamespaceThread {
   private void run(NetworkNamespace namespace, CompletableFuture<Void> entered) {
     try {
       namespace.enter();
-    } catch (NetlinkException | RuntimeException e) {
+    } catch (NamespaceException | RuntimeException e) {
       entered.completeExceptionally(e);
       return;
     }
