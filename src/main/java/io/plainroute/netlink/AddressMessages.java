@@ -1,15 +1,20 @@
 package io.plainroute.netlink;
 
-import static io.plainroute.netlink.IfAddr.IFA_ADDRESS;
-import static io.plainroute.netlink.IfAddr.IFA_LOCAL;
-import static io.plainroute.netlink.Netlink.NLM_F_CREATE;
-import static io.plainroute.netlink.Netlink.NLM_F_EXCL;
-import static io.plainroute.netlink.Rtnetlink.AF_INET;
-import static io.plainroute.netlink.Rtnetlink.RTM_DELADDR;
-import static io.plainroute.netlink.Rtnetlink.RTM_GETADDR;
-import static io.plainroute.netlink.Rtnetlink.RTM_NEWADDR;
-import static io.plainroute.netlink.Rtnetlink.RT_SCOPE_UNIVERSE;
+import static io.plainroute.netlink.nl.IfAddr.IFA_ADDRESS;
+import static io.plainroute.netlink.nl.IfAddr.IFA_LOCAL;
+import static io.plainroute.netlink.nl.Netlink.NLM_F_CREATE;
+import static io.plainroute.netlink.nl.Netlink.NLM_F_EXCL;
+import static io.plainroute.netlink.nl.Rtnetlink.AF_INET;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELADDR;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_GETADDR;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWADDR;
+import static io.plainroute.netlink.nl.Rtnetlink.RT_SCOPE_UNIVERSE;
 
+import io.plainroute.netlink.nl.AttributeReader;
+import io.plainroute.netlink.nl.IfAddrMsg;
+import io.plainroute.netlink.nl.MalformedMessageException;
+import io.plainroute.netlink.nl.MessageReader;
+import io.plainroute.netlink.nl.MessageWriter;
 import java.util.function.Consumer;
 
 /** IPv4 address requests ({@code RTM_*ADDR}) and the decoding of address messages. */
@@ -32,14 +37,26 @@ final class AddressMessages {
   }
 
   /** Decodes an {@code RTM_NEWADDR} or {@code RTM_DELADDR} message of family {@code AF_INET}. */
-  static Address parse(NetlinkMessage message) throws NetlinkException {
-    var payload = message.payload();
-    IfAddrMsg header = IfAddrMsg.read(payload);
-    Attributes attributes = Attributes.parse(payload);
+  static Address parse(MessageReader message) {
+    IfAddrMsg header = IfAddrMsg.read(message.buffer(), message.payload());
     // IFA_ADDRESS is the peer on point-to-point links; IFA_LOCAL is always the link's own.
-    var local = attributes.has(IFA_LOCAL) ? attributes.inet4(IFA_LOCAL) : attributes.inet4(IFA_ADDRESS);
-    return new Address(header.index(), new Ipv4Prefix(local.orElseThrow(() -> new NetlinkException(Errno.EPROTO,
-        "address message without IFA_LOCAL or IFA_ADDRESS")), header.prefixLength()));
+    boolean hasLocal = false;
+    boolean hasAddress = false;
+    int local = 0;
+    int address = 0;
+    for (AttributeReader attribute = message.attributes(IfAddrMsg.SIZE); attribute.next(); ) {
+      if (attribute.type() == IFA_LOCAL) {
+        local = attribute.inet4();
+        hasLocal = true;
+      } else if (attribute.type() == IFA_ADDRESS) {
+        address = attribute.inet4();
+        hasAddress = true;
+      }
+    }
+    if (!hasLocal && !hasAddress) {
+      throw new MalformedMessageException("address message without IFA_LOCAL or IFA_ADDRESS");
+    }
+    return new Address(header.index(), Ipv4Prefix.of(hasLocal ? local : address, header.prefixLength()));
   }
 
   private static IfAddrMsg header(Address address) {
@@ -48,7 +65,7 @@ final class AddressMessages {
 
   private static Consumer<MessageWriter> attributes(Address address) {
     // Both, as ip sends them: without a peer the kernel expects IFA_ADDRESS equal to IFA_LOCAL.
-    return writer -> writer.putInet4(IFA_LOCAL, address.local().address())
-        .putInet4(IFA_ADDRESS, address.local().address());
+    return writer -> writer.putInet4(IFA_LOCAL, address.local().bits())
+        .putInet4(IFA_ADDRESS, address.local().bits());
   }
 }

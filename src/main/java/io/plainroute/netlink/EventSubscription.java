@@ -1,16 +1,18 @@
 package io.plainroute.netlink;
 
-import static io.plainroute.netlink.Rtnetlink.RTM_DELADDR;
-import static io.plainroute.netlink.Rtnetlink.RTM_DELLINK;
-import static io.plainroute.netlink.Rtnetlink.RTM_DELROUTE;
-import static io.plainroute.netlink.Rtnetlink.RTM_NEWADDR;
-import static io.plainroute.netlink.Rtnetlink.RTM_NEWLINK;
-import static io.plainroute.netlink.Rtnetlink.RTM_NEWROUTE;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELADDR;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELLINK;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELROUTE;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWADDR;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWLINK;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWROUTE;
 
+import io.plainroute.netlink.nl.MalformedMessageException;
+import io.plainroute.netlink.nl.MessageReader;
+import io.plainroute.netlink.nl.Rtnetlink;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -33,6 +35,8 @@ public final class EventSubscription implements AutoCloseable {
   private final Consumer<EventSubscription> onClose;
   private final Thread reader;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Used by the reader thread only. */
+  private final MessageReader messages = new MessageReader();
 
   private EventSubscription(NetlinkSocket socket, Consumer<NetlinkEvent> listener, Consumer<EventSubscription> onClose,
       String name) {
@@ -95,14 +99,17 @@ public final class EventSubscription implements AutoCloseable {
 
   private void readOnce() {
     try {
-      Optional<ByteBuffer> datagram = socket.receive(false);
-      if (datagram.isPresent()) {
-        for (NetlinkMessage message : NetlinkMessage.parseAll(datagram.get())) {
-          decode(message).ifPresent(this::deliver);
+      ByteBuffer datagram = socket.receive(false);
+      if (datagram != null) {
+        for (messages.reset(datagram); messages.next(); ) {
+          NetlinkEvent event = decode(messages);
+          if (event != null) {
+            deliver(event);
+          }
         }
       }
-    } catch (NetlinkException e) {
-      if (!e.is(Errno.ENOBUFS)) {
+    } catch (NetlinkException | MalformedMessageException e) {
+      if (!(e instanceof NetlinkException lost && lost.is(Errno.ENOBUFS))) {
         LOG.log(Level.WARNING, "netlink events skipped: {0}", e.getMessage());
       }
       deliver(new NetlinkEvent.EventsLost());
@@ -117,15 +124,16 @@ public final class EventSubscription implements AutoCloseable {
     }
   }
 
-  private static Optional<NetlinkEvent> decode(NetlinkMessage message) throws NetlinkException {
-    return Optional.ofNullable(switch (message.type()) {
+  /** The event a message announces, or null for messages of other kinds. */
+  private static NetlinkEvent decode(MessageReader message) {
+    return switch (message.type()) {
       case RTM_NEWLINK, RTM_DELLINK ->
-          new NetlinkEvent.LinkChanged(LinkMessages.parse(message), message.type() == RTM_DELLINK);
-      case RTM_NEWADDR, RTM_DELADDR ->
-          new NetlinkEvent.AddressChanged(AddressMessages.parse(message), message.type() == RTM_DELADDR);
-      case RTM_NEWROUTE, RTM_DELROUTE ->
-          new NetlinkEvent.RouteChanged(RouteMessages.parse(message), message.type() == RTM_DELROUTE);
+          new NetlinkEvent.LinkChanged(LinkMessages.parse(message), message.type() == RTM_DELLINK, message.portId());
+      case RTM_NEWADDR, RTM_DELADDR -> new NetlinkEvent.AddressChanged(AddressMessages.parse(message),
+          message.type() == RTM_DELADDR, message.portId());
+      case RTM_NEWROUTE, RTM_DELROUTE -> new NetlinkEvent.RouteChanged(RouteMessages.parse(message),
+          message.type() == RTM_DELROUTE, message.portId());
       default -> null;
-    });
+    };
   }
 }

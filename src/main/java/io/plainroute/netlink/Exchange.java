@@ -1,6 +1,7 @@
 package io.plainroute.netlink;
 
-import java.nio.ByteBuffer;
+import io.plainroute.netlink.nl.MessageReader;
+import io.plainroute.netlink.nl.Netlink;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,10 +14,11 @@ import java.util.List;
  */
 final class Exchange<T> {
 
-  /** Decodes one data message of a reply. */
+  /** Decodes one data message of a reply, in place. */
   @FunctionalInterface
   interface Decoder<T> {
-    T decode(NetlinkMessage message) throws NetlinkException;
+    /** @return the value, or null to leave the message out of the results */
+    T decode(MessageReader message);
   }
 
   private final Request request;
@@ -35,22 +37,28 @@ final class Exchange<T> {
   }
 
   /**
-   * Takes one datagram from the kernel.
+   * Takes the messages of one datagram from the kernel.
    *
    * @return whether the reply is now complete
-   * @throws NetlinkException the kernel's refusal of the request, or a malformed reply
+   * @throws NetlinkException the kernel's refusal of the request
+   * @throws io.plainroute.netlink.nl.MalformedMessageException a malformed reply
    */
-  boolean accept(ByteBuffer datagram) throws NetlinkException {
-    for (NetlinkMessage message : NetlinkMessage.parseAll(datagram)) {
-      if (complete || message.header().seq() != seq || message.header().portId() != portId) {
+  boolean accept(MessageReader messages) throws NetlinkException {
+    while (messages.next()) {
+      if (complete || messages.seq() != seq || messages.portId() != portId) {
         continue;
       }
-      interrupted |= message.hasFlag(Netlink.NLM_F_DUMP_INTR);
-      switch (message.type()) {
-        case Netlink.NLMSG_ERROR -> acceptError(NlMsgErr.parse(message));
-        case Netlink.NLMSG_DONE -> acceptDone(message.payload());
+      interrupted |= messages.hasFlag(Netlink.NLM_F_DUMP_INTR);
+      switch (messages.type()) {
+        case Netlink.NLMSG_ERROR -> acceptError(messages);
+        case Netlink.NLMSG_DONE -> acceptDone(messages.doneError());
         case Netlink.NLMSG_NOOP -> { }
-        default -> results.add(decoder.decode(message));
+        default -> {
+          T result = decoder.decode(messages);
+          if (result != null) {
+            results.add(result);
+          }
+        }
       }
     }
     return complete;
@@ -69,16 +77,15 @@ final class Exchange<T> {
     return interrupted;
   }
 
-  private void acceptError(NlMsgErr error) throws NetlinkException {
-    if (!error.isAck()) {
-      throw error.toException(request.description());
+  private void acceptError(MessageReader error) throws NetlinkException {
+    if (error.error() != 0) {
+      throw new NetlinkException(-error.error(), request.description(), error.extendedAck());
     }
     complete = true;
   }
 
-  private void acceptDone(ByteBuffer payload) throws NetlinkException {
+  private void acceptDone(int error) throws NetlinkException {
     // A dump that fails part-way reports its error as the negative int payload of NLMSG_DONE.
-    int error = payload.remaining() >= 4 ? payload.getInt() : 0;
     if (error < 0) {
       throw new NetlinkException(-error, request.description(), null);
     }

@@ -1,18 +1,21 @@
 package io.plainroute.netlink;
 
-import static io.plainroute.netlink.IfLink.IFF_UP;
-import static io.plainroute.netlink.IfLink.IFLA_ADDRESS;
-import static io.plainroute.netlink.IfLink.IFLA_IFNAME;
-import static io.plainroute.netlink.IfLink.IFLA_INFO_KIND;
-import static io.plainroute.netlink.IfLink.IFLA_LINKINFO;
-import static io.plainroute.netlink.IfLink.IFLA_MTU;
-import static io.plainroute.netlink.Netlink.NLM_F_CREATE;
-import static io.plainroute.netlink.Netlink.NLM_F_EXCL;
-import static io.plainroute.netlink.Rtnetlink.AF_UNSPEC;
-import static io.plainroute.netlink.Rtnetlink.RTM_DELLINK;
-import static io.plainroute.netlink.Rtnetlink.RTM_GETLINK;
-import static io.plainroute.netlink.Rtnetlink.RTM_NEWLINK;
+import static io.plainroute.netlink.nl.IfLink.IFF_UP;
+import static io.plainroute.netlink.nl.IfLink.IFLA_ADDRESS;
+import static io.plainroute.netlink.nl.IfLink.IFLA_IFNAME;
+import static io.plainroute.netlink.nl.IfLink.IFLA_INFO_KIND;
+import static io.plainroute.netlink.nl.IfLink.IFLA_LINKINFO;
+import static io.plainroute.netlink.nl.IfLink.IFLA_MTU;
+import static io.plainroute.netlink.nl.Netlink.NLM_F_CREATE;
+import static io.plainroute.netlink.nl.Netlink.NLM_F_EXCL;
+import static io.plainroute.netlink.nl.Rtnetlink.AF_UNSPEC;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELLINK;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_GETLINK;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWLINK;
 
+import io.plainroute.netlink.nl.AttributeReader;
+import io.plainroute.netlink.nl.IfInfoMsg;
+import io.plainroute.netlink.nl.MessageReader;
 import java.util.HexFormat;
 
 /** Link requests ({@code RTM_*LINK}) and the decoding of link messages. */
@@ -56,12 +59,30 @@ final class LinkMessages {
   }
 
   /** Decodes an {@code RTM_NEWLINK} or {@code RTM_DELLINK} message. */
-  static Link parse(NetlinkMessage message) throws NetlinkException {
-    var payload = message.payload();
-    IfInfoMsg header = IfInfoMsg.read(payload);
-    Attributes attributes = Attributes.parse(payload);
-    return new Link(header.index(), attributes.string(IFLA_IFNAME).orElse(""), (header.flags() & IFF_UP) != 0,
-        attributes.u32(IFLA_MTU).orElse(0), attributes.bytes(IFLA_ADDRESS).map(MAC::formatHex).orElse(""),
-        attributes.nested(IFLA_LINKINFO).string(IFLA_INFO_KIND).orElse(""));
+  static Link parse(MessageReader message) {
+    IfInfoMsg header = IfInfoMsg.read(message.buffer(), message.payload());
+    String name = "";
+    int mtu = 0;
+    String mac = "";
+    String kind = "";
+    for (AttributeReader attribute = message.attributes(IfInfoMsg.SIZE); attribute.next(); ) {
+      switch (attribute.type()) {
+        case IFLA_IFNAME -> name = attribute.string();
+        case IFLA_MTU -> mtu = attribute.u32();
+        case IFLA_ADDRESS -> mac = MAC.formatHex(attribute.bytes());
+        case IFLA_LINKINFO -> kind = kind(attribute.nested(new AttributeReader()));
+        default -> { }
+      }
+    }
+    return new Link(header.index(), name, (header.flags() & IFF_UP) != 0, mtu, mac, kind);
+  }
+
+  private static String kind(AttributeReader linkInfo) {
+    while (linkInfo.next()) {
+      if (linkInfo.type() == IFLA_INFO_KIND) {
+        return linkInfo.string();
+      }
+    }
+    return "";
   }
 }

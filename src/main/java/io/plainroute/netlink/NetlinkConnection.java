@@ -1,12 +1,15 @@
 package io.plainroute.netlink;
 
+import io.plainroute.netlink.nl.MalformedMessageException;
+import io.plainroute.netlink.nl.MessageReader;
+import io.plainroute.netlink.nl.MessageWriter;
+import io.plainroute.netlink.nl.Netlink;
 import java.io.Closeable;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 
@@ -16,25 +19,27 @@ import java.util.TreeMap;
  * thread only.
  */
 final class NetlinkConnection implements Closeable {
-  /** Requests sent at once: about 1,200 routes. */
+  /**
+   * Requests sent at once: about 1,300 routes. More in one {@code send} fails with EMSGSIZE
+   * past the socket's send buffer, and gains nothing: the kernel's work per route dominates.
+   */
   private static final int DATAGRAM_BYTES = 64 * 1024;
-  /** Socket memory that one queued acknowledgement takes: measured ~830 bytes, rounded up. */
-  private static final int ACK_MEMORY_BYTES = 1024;
-  /** More than any request built here takes: a datagram is sent when less than this is left. */
-  private static final int MAX_REQUEST_BYTES = 256;
+  /** Socket memory that one queued error takes: measured ~830 bytes, rounded up. */
+  private static final int ERROR_MEMORY_BYTES = 1024;
   private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
   private static final int DUMP_ATTEMPTS = 3;
+  private static final String BATCH = "replies to a batch of route changes";
 
   /**
-   * How much acknowledgement space a connection asks for, and how many requests it may send in
-   * one datagram.
+   * How much room for errors a connection asks for, and how many requests it may send in one
+   * datagram.
    *
    * @param receiveBufferBytes socket receive buffer asked for; the kernel doubles it
    * @param batchLimit most requests per datagram; by default as many as the receive buffer
-   *     holds acknowledgements for
+   *     holds errors for, so that even a batch that fails whole loses none
    */
   record Tuning(int receiveBufferBytes, OptionalInt batchLimit) {
-    /** Queues acknowledgements for thousands of requests; past rmem_max with CAP_NET_ADMIN. */
+    /** Queues errors for thousands of requests; past rmem_max with CAP_NET_ADMIN. */
     static final Tuning DEFAULT = new Tuning(8 * 1024 * 1024, OptionalInt.empty());
   }
 
@@ -42,7 +47,7 @@ final class NetlinkConnection implements Closeable {
    * What the kernel answered to a batch, by the index of each request.
    *
    * @param failures the requests that the kernel refused, with its error
-   * @param unanswered the requests whose acknowledgement was lost (ENOBUFS)
+   * @param unanswered the requests whose outcome is unknown: replies were lost (ENOBUFS)
    */
   record BatchOutcome(Map<Integer, NetlinkException> failures, List<Integer> unanswered) {
   }
@@ -50,6 +55,7 @@ final class NetlinkConnection implements Closeable {
   private final NetlinkSocket socket;
   private final Native.Memory datagram = Native.Memory.allocate(DATAGRAM_BYTES);
   private final MessageWriter writer = new MessageWriter(datagram.buffer());
+  private final MessageReader reader = new MessageReader();
   private int batchLimit;
   private int nextSeq = 1;
 
@@ -68,16 +74,21 @@ final class NetlinkConnection implements Closeable {
       socket.setReceiveTimeout(REPLY_TIMEOUT);
       int receiveBuffer = socket.raiseReceiveBuffer(tuning.receiveBufferBytes());
       return new NetlinkConnection(socket,
-          tuning.batchLimit().orElse(Math.max(1, receiveBuffer / ACK_MEMORY_BYTES)));
+          tuning.batchLimit().orElse(Math.max(1, receiveBuffer / ERROR_MEMORY_BYTES)));
     } catch (NetlinkException e) {
       socket.close();
       throw e;
     }
   }
 
+  /** The port id of the socket: the kernel stamps it on notifications of this connection's changes. */
+  int portId() {
+    return socket.portId();
+  }
+
   /** Sends a request and waits for its acknowledgement. */
   void execute(Request request) throws NetlinkException {
-    exchange(request, NetlinkMessage::type);
+    exchange(request, message -> null);
   }
 
   /** Sends a request and returns the data messages that the kernel answered before its acknowledgement. */
@@ -85,7 +96,11 @@ final class NetlinkConnection implements Closeable {
     return exchange(request, decoder).results();
   }
 
-  /** Takes a dump, again when the kernel reports that it changed while being dumped. */
+  /**
+   * Takes a dump, again when the kernel reports that it changed while being dumped.
+   *
+   * @param decoder returns null for the messages to leave out
+   */
   <T> List<T> dump(Request request, Exchange.Decoder<T> decoder) throws NetlinkException {
     for (int attempt = 1; ; attempt++) {
       Exchange<T> exchange = exchange(request, decoder);
@@ -100,26 +115,36 @@ final class NetlinkConnection implements Closeable {
   }
 
   /**
-   * Sends requests many to a datagram and reads their acknowledgements after each datagram,
-   * never sending more at once than the receive buffer can hold acknowledgements for. When the
-   * kernel drops acknowledgements nonetheless (ENOBUFS), the requests it did not answer are
-   * reported as unanswered and later datagrams are made smaller.
+   * Sends route changes packed many to a datagram, none asking for an acknowledgement, each
+   * datagram closed by an {@code NLMSG_NOOP} that does; reads the replies after each datagram:
+   * only the failures, and the closing acknowledgement. When the kernel drops replies
+   * nonetheless (ENOBUFS), the changes of that datagram that were not reported failed are
+   * reported unanswered, and later datagrams are made smaller.
    */
-  BatchOutcome executeAll(List<Request> requests) throws NetlinkException {
+  BatchOutcome applyRoutes(List<RouteChange> changes) throws NetlinkException {
     Map<Integer, NetlinkException> failures = new TreeMap<>();
-    List<Integer> unanswered = new ArrayList<>();
+    List<Integer> unanswered = new ArrayList<>(0);
     int start = 0;
-    while (start < requests.size()) {
+    while (start < changes.size()) {
       int firstSeq = nextSeq;
-      int end = writeDatagram(requests, start);
+      int end = writeDatagram(changes, start);
+      int closingSeq = nextSeq++;
+      writer.empty(Netlink.NLMSG_NOOP, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, closingSeq);
       socket.send(datagram, writer.size());
-      BatchAcks acks = new BatchAcks(requests.subList(start, end), firstSeq, socket.portId());
-      readAcks(acks, end - start);
-      for (int i = 0; i < end - start; i++) {
-        int index = start + i;
-        acks.error(i).ifPresent(error -> failures.put(index, error));
-        if (!acks.answered(i)) {
-          unanswered.add(index);
+      BatchReplies replies = new BatchReplies(firstSeq, end - start, socket.portId());
+      boolean complete = readReplies(replies, end - start);
+      boolean[] refused = complete ? null : new boolean[end - start];
+      for (BatchReplies.Refusal refusal : replies.refusals()) {
+        int index = start + refusal.index();
+        failures.put(index, new NetlinkException(refusal.errno(), RouteMessages.describe(changes.get(index)),
+            refusal.extendedAck()));
+        if (refused != null) {
+          refused[refusal.index()] = true;
+        }
+      }
+      for (int i = 0; refused != null && i < refused.length; i++) {
+        if (!refused[i]) {
+          unanswered.add(start + i);
         }
       }
       start = end;
@@ -135,53 +160,73 @@ final class NetlinkConnection implements Closeable {
   private <T> Exchange<T> exchange(Request request, Exchange.Decoder<T> decoder) throws NetlinkException {
     int seq = nextSeq++;
     writer.clear();
-    writer.write(request, seq);
+    request.writeTo(writer, seq);
     socket.send(datagram, writer.size());
     Exchange<T> exchange = new Exchange<>(request, seq, socket.portId(), decoder);
-    ByteBuffer reply;
-    do {
-      reply = receive(request.description());
-    } while (!exchange.accept(reply));
+    try {
+      while (!exchange.accept(reader.reset(receive(request.description())))) {
+        // the reply goes on in the next datagram
+      }
+    } catch (MalformedMessageException e) {
+      throw new NetlinkException(Errno.EPROTO, request.description() + ": " + e.getMessage());
+    }
     return exchange;
   }
 
-  /** Writes requests from start on into one datagram; returns the index after the last one written. */
-  private int writeDatagram(List<Request> requests, int start) {
+  /** Writes changes from start on into the datagram, room left for the closing request; returns the index after the last. */
+  private int writeDatagram(List<RouteChange> changes, int start) {
     writer.clear();
     int end = start;
-    while (end < requests.size() && end - start < batchLimit && writer.remaining() >= MAX_REQUEST_BYTES) {
-      writer.write(requests.get(end++), nextSeq++);
+    while (end < changes.size() && end - start < batchLimit
+        && writer.remaining() >= RouteMessages.MAX_BYTES + Netlink.NLMSG_HDRLEN) {
+      RouteMessages.write(writer, changes.get(end++), nextSeq++, 0);
     }
     return end;
   }
 
-  private void readAcks(BatchAcks acks, int sent) throws NetlinkException {
+  /**
+   * Reads the replies to a batch until its closing acknowledgement.
+   *
+   * @return false when replies were lost (ENOBUFS)
+   */
+  private boolean readReplies(BatchReplies replies, int sent) throws NetlinkException {
     try {
-      while (!acks.complete()) {
-        acks.accept(receive("acknowledgements of a batch of " + sent));
+      while (!replies.complete()) {
+        replies.accept(reader.reset(receive(BATCH)));
       }
+      return true;
     } catch (NetlinkException e) {
       if (!e.is(Errno.ENOBUFS)) {
         throw e;
       }
-      drainInto(acks);
+      drainInto(replies);
       batchLimit = Math.max(1, Math.min(batchLimit, sent) / 2);
+      return false;
+    } catch (MalformedMessageException e) {
+      throw new NetlinkException(Errno.EPROTO, BATCH + ": " + e.getMessage());
     }
   }
 
-  /** Reads what the kernel did queue: it reports an overflow first, then hands out the rest. */
-  private void drainInto(BatchAcks acks) throws NetlinkException {
-    while (!acks.complete()) {
-      Optional<ByteBuffer> queued = socket.receive(true);
-      if (queued.isEmpty()) {
+  /**
+   * Reads what the kernel did queue: it reports an overflow first, then hands out the rest. The
+   * kernel handles a whole datagram within {@code send}, so all there will be is queued by now.
+   */
+  private void drainInto(BatchReplies replies) throws NetlinkException {
+    while (!replies.complete()) {
+      ByteBuffer queued = socket.receive(true);
+      if (queued == null) {
         return;
       }
-      acks.accept(queued.get());
+      replies.accept(reader.reset(queued));
     }
   }
 
   private ByteBuffer receive(String operation) throws NetlinkException {
-    return socket.receive(false).orElseThrow(() -> new NetlinkException(Errno.ETIMEDOUT,
-        operation + ": no reply from the kernel within " + REPLY_TIMEOUT.toSeconds() + " s"));
+    ByteBuffer datagram = socket.receive(false);
+    if (datagram == null) {
+      throw new NetlinkException(Errno.ETIMEDOUT,
+          operation + ": no reply from the kernel within " + REPLY_TIMEOUT.toSeconds() + " s");
+    }
+    return datagram;
   }
 }

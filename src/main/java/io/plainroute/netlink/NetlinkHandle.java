@@ -8,13 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
+import io.plainroute.netlink.nl.Rtnetlink;
 import io.plainroute.netns.NamespaceException;
 import io.plainroute.netns.NamespaceThread;
 import io.plainroute.netns.NetworkNamespace;
@@ -82,11 +81,12 @@ public final class NetlinkHandle implements AutoCloseable {
   }
 
   /**
-   * Runs work on the handle's thread, inside its network namespace: equivalent to
-   * {@code ip netns exec NS ...} for one task. The work may call this handle's methods.
+   * The netlink port id of this handle's socket. The kernel stamps it on the notifications of the
+   * changes this handle makes ({@code senderPort} of a {@link NetlinkEvent}), so a listener can
+   * tell them from changes made by anyone else.
    */
-  public <T> Future<T> submit(Callable<T> work) {
-    return thread.submit(work);
+  public int portId() {
+    return connection.portId();
   }
 
   // Links
@@ -130,11 +130,6 @@ public final class NetlinkHandle implements AutoCloseable {
   /** Equivalent to: {@code ip link set dev LINK up}. */
   public void setLinkUp(int linkIndex) throws NetlinkException {
     execute(LinkMessages.setUp(linkIndex, true));
-  }
-
-  /** Equivalent to: {@code ip link set dev LINK down}. */
-  public void setLinkDown(int linkIndex) throws NetlinkException {
-    execute(LinkMessages.setUp(linkIndex, false));
   }
 
   /** Equivalent to: {@code ip link set dev LINK mtu MTU}. */
@@ -181,14 +176,14 @@ public final class NetlinkHandle implements AutoCloseable {
 
   /** Equivalent to: {@code ip route show table main}. */
   public List<Route> routes() throws NetlinkException {
-    return thread.call(() -> connection.dump(RouteMessages.dump(), RouteMessages::parse).stream()
-        .filter(route -> route.table() == Rtnetlink.RT_TABLE_MAIN)
-        .toList());
+    return thread.call(() -> connection.dump(RouteMessages.dump(),
+        message -> RouteMessages.parseIn(message, Rtnetlink.RT_TABLE_MAIN, RouteMessages.ANY_PROTOCOL)));
   }
 
   /** Equivalent to: {@code ip route show table main proto PROTOCOL}. */
   public List<Route> routes(int protocol) throws NetlinkException {
-    return routes().stream().filter(route -> route.protocol() == protocol).toList();
+    return thread.call(() -> connection.dump(RouteMessages.dump(),
+        message -> RouteMessages.parseIn(message, Rtnetlink.RT_TABLE_MAIN, protocol)));
   }
 
   /**
@@ -225,8 +220,10 @@ public final class NetlinkHandle implements AutoCloseable {
    */
   public List<RouteChange.Failure> applyRoutes(List<RouteChange> changes) throws NetlinkException {
     return thread.call(() -> {
-      NetlinkConnection.BatchOutcome outcome =
-          connection.executeAll(changes.stream().map(RouteMessages::change).toList());
+      NetlinkConnection.BatchOutcome outcome = connection.applyRoutes(changes);
+      if (outcome.failures().isEmpty() && outcome.unanswered().isEmpty()) {
+        return List.of();
+      }
       Map<Integer, NetlinkException> failures = new TreeMap<>(outcome.failures());
       if (!outcome.unanswered().isEmpty()) {
         Map<Ipv4Prefix, List<Route>> installed =
@@ -234,8 +231,8 @@ public final class NetlinkHandle implements AutoCloseable {
         for (int index : outcome.unanswered()) {
           RouteChange change = changes.get(index);
           if (!change.isVisibleIn(installed.getOrDefault(change.route().destination(), List.of()))) {
-            failures.put(index, new NetlinkException(Errno.ENOBUFS, RouteMessages.change(change)
-                .description() + ": acknowledgement lost, and the routing table does not show it"));
+            failures.put(index, new NetlinkException(Errno.ENOBUFS, RouteMessages.describe(change)
+                + ": reply lost, and the routing table does not show the change"));
           }
         }
       }

@@ -5,8 +5,8 @@ import static io.plainroute.netlink.Native.libc;
 
 import java.io.Closeable;
 import java.nio.ByteBuffer;
+import io.plainroute.netlink.nl.Netlink;
 import java.time.Duration;
-import java.util.Optional;
 
 import jnr.ffi.Pointer;
 
@@ -114,11 +114,11 @@ final class NetlinkSocket implements Closeable {
    * Receives the next datagram from the kernel; datagrams from other processes are dropped.
    *
    * @param dontWait return at once when nothing is queued
-   * @return the datagram, valid until the next receive; empty when nothing arrived, at once
-   *     with {@code dontWait}, else within the receive timeout
+   * @return the datagram, in a buffer that the next receive reuses; null when nothing arrived,
+   *     at once with {@code dontWait}, else within the receive timeout
    * @throws NetlinkException ENOBUFS when the kernel dropped messages for lack of buffer space
    */
-  Optional<ByteBuffer> receive(boolean dontWait) throws NetlinkException {
+  ByteBuffer receive(boolean dontWait) throws NetlinkException {
     int flags = Native.MSG_TRUNC | (dontWait ? Native.MSG_DONTWAIT : 0);
     while (true) {
       senderLength.buffer().putInt(0, SOCKADDR_NL_SIZE);
@@ -127,7 +127,7 @@ final class NetlinkSocket implements Closeable {
       if (length < 0) {
         int errno = Native.errno();
         if (errno == Errno.EAGAIN.number()) {
-          return Optional.empty();
+          return null;
         }
         if (errno != Errno.EINTR.number()) {
           throw new NetlinkException(errno, "recvfrom(AF_NETLINK)", null);
@@ -137,8 +137,7 @@ final class NetlinkSocket implements Closeable {
         throw new NetlinkException(Errno.EMSGSIZE, "recvfrom(AF_NETLINK): a " + length
             + "-byte datagram does not fit the " + DATAGRAM_BUFFER_BYTES + "-byte buffer");
       } else if (sender.buffer().getInt(4) == 0) {
-        return Optional.of(received.buffer().duplicate().order(received.buffer().order())
-            .limit((int) length));
+        return received.buffer().limit((int) length).position(0);
       }
     }
   }

@@ -1,26 +1,50 @@
 package io.plainroute.netlink;
 
+import io.plainroute.netlink.nl.Rtnetlink;
 import java.net.Inet4Address;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An IPv4 route with a single next hop.
+ * An IPv4 route with a single next hop: a value, compared field by field.
  *
- * @param destination destination prefix; its host bits must be zero for the kernel to accept it
- * @param gateway next hop, absent for a route straight onto a link
- * @param linkIndex output link index ({@code RTA_OIF}), 0 to let the kernel resolve the gateway
- * @param protocol {@code RTPROT_*} or a routing daemon's own number: who owns the route
- * @param scope {@code RT_SCOPE_*}
- * @param table {@code RT_TABLE_MAIN} or another table id
- * @param type {@code RTN_*}, usually {@code RTN_UNICAST}
+ * <p>The gateway is kept as its 32 bits (0 for none: {@code 0.0.0.0} is never a next hop), so
+ * that a dump of thousands of routes creates neither {@link Optional}s nor addresses;
+ * {@link #gateway()} makes them when asked.
  */
-public record Route(Ipv4Prefix destination, Optional<Inet4Address> gateway, int linkIndex, int protocol, int scope,
-    int table, int type) {
+public final class Route {
+  private final Ipv4Prefix destination;
+  private final int gateway;
+  private final int linkIndex;
+  private final int protocol;
+  private final int scope;
+  private final int table;
+  private final int type;
 
-  public Route {
-    Objects.requireNonNull(destination, "destination");
-    Objects.requireNonNull(gateway, "gateway");
+  /**
+   * @param destination destination prefix; its host bits must be zero for the kernel to accept it
+   * @param gateway next hop, absent for a route straight onto a link
+   * @param linkIndex output link index ({@code RTA_OIF}), 0 to let the kernel resolve the gateway
+   * @param protocol {@code RTPROT_*} or a routing daemon's own number: who owns the route
+   * @param scope {@code RT_SCOPE_*}
+   * @param table {@code RT_TABLE_MAIN} or another table id
+   * @param type {@code RTN_*}, usually {@code RTN_UNICAST}
+   */
+  public Route(Ipv4Prefix destination, Optional<Inet4Address> gateway, int linkIndex, int protocol, int scope,
+      int table, int type) {
+    this(destination, Objects.requireNonNull(gateway, "gateway").map(Ipv4Prefix::bitsOf).orElse(0), linkIndex,
+        protocol, scope, table, type);
+  }
+
+  /** With the gateway's 32 bits, 0 for none. */
+  Route(Ipv4Prefix destination, int gateway, int linkIndex, int protocol, int scope, int table, int type) {
+    this.destination = Objects.requireNonNull(destination, "destination");
+    this.gateway = gateway;
+    this.linkIndex = linkIndex;
+    this.protocol = protocol;
+    this.scope = scope;
+    this.table = table;
+    this.type = type;
   }
 
   /**
@@ -30,14 +54,48 @@ public record Route(Ipv4Prefix destination, Optional<Inet4Address> gateway, int 
    * @param linkIndex output link, or 0 to let the kernel find the link that reaches the gateway
    */
   public static Route via(Ipv4Prefix destination, Inet4Address gateway, int linkIndex, int protocol) {
-    return new Route(destination, Optional.of(gateway), linkIndex, protocol, Rtnetlink.RT_SCOPE_UNIVERSE,
+    return new Route(destination, Ipv4Prefix.bitsOf(gateway), linkIndex, protocol, Rtnetlink.RT_SCOPE_UNIVERSE,
         Rtnetlink.RT_TABLE_MAIN, Rtnetlink.RTN_UNICAST);
   }
 
   /** A main-table unicast route straight onto a link: {@code ip route add 10.244.3.0/24 dev br0 proto 200}. */
   public static Route onLink(Ipv4Prefix destination, int linkIndex, int protocol) {
-    return new Route(destination, Optional.empty(), linkIndex, protocol, Rtnetlink.RT_SCOPE_LINK,
-        Rtnetlink.RT_TABLE_MAIN, Rtnetlink.RTN_UNICAST);
+    return new Route(destination, 0, linkIndex, protocol, Rtnetlink.RT_SCOPE_LINK, Rtnetlink.RT_TABLE_MAIN,
+        Rtnetlink.RTN_UNICAST);
+  }
+
+  public Ipv4Prefix destination() {
+    return destination;
+  }
+
+  /** The next hop, absent for a route straight onto a link. */
+  public Optional<Inet4Address> gateway() {
+    return gateway == 0 ? Optional.empty() : Optional.of(Ipv4Prefix.toInet4(gateway));
+  }
+
+  /** The next hop's 32 bits, 0 for none. */
+  int gatewayBits() {
+    return gateway;
+  }
+
+  public int linkIndex() {
+    return linkIndex;
+  }
+
+  public int protocol() {
+    return protocol;
+  }
+
+  public int scope() {
+    return scope;
+  }
+
+  public int table() {
+    return table;
+  }
+
+  public int type() {
+    return type;
   }
 
   /**
@@ -46,16 +104,28 @@ public record Route(Ipv4Prefix destination, Optional<Inet4Address> gateway, int 
    */
   boolean isSatisfiedBy(Route installed) {
     return destination.equals(installed.destination)
-        && (gateway.isEmpty() || gateway.equals(installed.gateway))
+        && (gateway == 0 || gateway == installed.gateway)
         && (linkIndex == 0 || linkIndex == installed.linkIndex)
         && protocol == installed.protocol && scope == installed.scope && table == installed.table
         && type == installed.type;
   }
 
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Route route && destination.equals(route.destination) && gateway == route.gateway
+        && linkIndex == route.linkIndex && protocol == route.protocol && scope == route.scope
+        && table == route.table && type == route.type;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(destination, gateway, linkIndex, protocol, scope, table, type);
+  }
+
   /** In {@code ip route} syntax, with numbers: {@code 10.1.0.0/24 via 10.0.0.2 dev 3 proto 200 ...}. */
   @Override
   public String toString() {
-    return destination + gateway.map(g -> " via " + g.getHostAddress()).orElse("")
+    return destination + (gateway == 0 ? "" : " via " + Ipv4Prefix.dotted(gateway))
         + (linkIndex == 0 ? "" : " dev " + linkIndex) + " proto " + protocol + " scope " + scope
         + " table " + table + " type " + type;
   }

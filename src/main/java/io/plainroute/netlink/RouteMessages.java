@@ -1,23 +1,30 @@
 package io.plainroute.netlink;
 
-import static io.plainroute.netlink.Netlink.NLM_F_CREATE;
-import static io.plainroute.netlink.Netlink.NLM_F_EXCL;
-import static io.plainroute.netlink.Netlink.NLM_F_REPLACE;
-import static io.plainroute.netlink.Rtnetlink.AF_INET;
-import static io.plainroute.netlink.Rtnetlink.RTA_DST;
-import static io.plainroute.netlink.Rtnetlink.RTA_GATEWAY;
-import static io.plainroute.netlink.Rtnetlink.RTA_OIF;
-import static io.plainroute.netlink.Rtnetlink.RTA_TABLE;
-import static io.plainroute.netlink.Rtnetlink.RTM_DELROUTE;
-import static io.plainroute.netlink.Rtnetlink.RTM_GETROUTE;
-import static io.plainroute.netlink.Rtnetlink.RTM_NEWROUTE;
-import static io.plainroute.netlink.Rtnetlink.RT_TABLE_UNSPEC;
+import static io.plainroute.netlink.nl.Netlink.NLM_F_CREATE;
+import static io.plainroute.netlink.nl.Netlink.NLM_F_EXCL;
+import static io.plainroute.netlink.nl.Netlink.NLM_F_REPLACE;
+import static io.plainroute.netlink.nl.Netlink.NLM_F_REQUEST;
+import static io.plainroute.netlink.nl.Rtnetlink.AF_INET;
+import static io.plainroute.netlink.nl.Rtnetlink.RTA_DST;
+import static io.plainroute.netlink.nl.Rtnetlink.RTA_GATEWAY;
+import static io.plainroute.netlink.nl.Rtnetlink.RTA_OIF;
+import static io.plainroute.netlink.nl.Rtnetlink.RTA_TABLE;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELROUTE;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_GETROUTE;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWROUTE;
+import static io.plainroute.netlink.nl.Rtnetlink.RT_TABLE_UNSPEC;
+
+import io.plainroute.netlink.nl.AttributeReader;
+import io.plainroute.netlink.nl.MessageReader;
+import io.plainroute.netlink.nl.MessageWriter;
+import io.plainroute.netlink.nl.RtMsg;
 
 /** IPv4 route requests ({@code RTM_*ROUTE}) and the decoding of route messages. */
 final class RouteMessages {
   /** Table ids from here on do not fit {@code rtm_table} and travel in {@code RTA_TABLE}. */
   private static final int FIRST_LARGE_TABLE = 256;
-  private static final Ipv4Prefix DEFAULT = Ipv4Prefix.parse("0.0.0.0/0");
+  /** A route request written here takes at most 52 bytes; this leaves room to spare. */
+  static final int MAX_BYTES = 64;
 
   private RouteMessages() {
   }
@@ -26,42 +33,103 @@ final class RouteMessages {
     return Request.dump(RTM_GETROUTE, new RtMsg(AF_INET, 0, 0, 0, 0, 0, 0, 0, 0), "RTM_GETROUTE dump");
   }
 
+  /** A change on its own, acknowledged: for the single-route calls of the handle. */
   static Request change(RouteChange change) {
-    return switch (change.kind()) {
-      case ADD -> request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, change.route());
-      case REPLACE -> request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, change.route());
-      case DELETE -> request(RTM_DELROUTE, 0, change.route());
-    };
+    Route route = change.route();
+    RtMsg header = new RtMsg(AF_INET, route.destination().length(), 0, 0, tableField(route), route.protocol(),
+        route.scope(), route.type(), 0);
+    return Request.acknowledged(type(change), modifiers(change), header, writer -> attributes(writer, route),
+        describe(change));
   }
+
+  /**
+   * Appends a change to the datagram, allocating nothing.
+   *
+   * @param ack {@link io.plainroute.netlink.nl.Netlink#NLM_F_ACK} to have success acknowledged, else 0
+   */
+  static void write(MessageWriter writer, RouteChange change, int seq, int ack) {
+    Route route = change.route();
+    int start = writer.begin(type(change), NLM_F_REQUEST | ack | modifiers(change), seq);
+    RtMsg.write(writer.buffer(), AF_INET, route.destination().length(), tableField(route), route.protocol(),
+        route.scope(), route.type());
+    attributes(writer, route);
+    writer.end(start);
+  }
+
+  /** Attribute order as ip(8) writes them, so requests compare byte for byte with its own. */
+  private static void attributes(MessageWriter writer, Route route) {
+    if (route.destination().length() > 0) {
+      writer.putInet4(RTA_DST, route.destination().bits());
+    }
+    if (route.gatewayBits() != 0) {
+      writer.putInet4(RTA_GATEWAY, route.gatewayBits());
+    }
+    if (route.linkIndex() != 0) {
+      writer.putU32(RTA_OIF, route.linkIndex());
+    }
+    if (route.table() >= FIRST_LARGE_TABLE) {
+      writer.putU32(RTA_TABLE, route.table());
+    }
+  }
+
+  /** The table in {@code rtm_table}, or unspecified when it travels in {@code RTA_TABLE}. */
+  private static int tableField(Route route) {
+    return route.table() >= FIRST_LARGE_TABLE ? RT_TABLE_UNSPEC : route.table();
+  }
+
+  /** What a change does, for error messages: {@code RTM_NEWROUTE 10.1.0.0/24 via ...}. */
+  static String describe(RouteChange change) {
+    return (type(change) == RTM_NEWROUTE ? "RTM_NEWROUTE " : "RTM_DELROUTE ") + change.route();
+  }
+
+  /** For {@link #parseIn}: routes of every protocol. */
+  static final int ANY_PROTOCOL = -1;
 
   /** Decodes an {@code RTM_NEWROUTE} or {@code RTM_DELROUTE} message of family {@code AF_INET}. */
-  static Route parse(NetlinkMessage message) throws NetlinkException {
-    var payload = message.payload();
-    RtMsg header = RtMsg.read(payload);
-    Attributes attributes = Attributes.parse(payload);
-    Ipv4Prefix destination = attributes.inet4(RTA_DST)
-        .map(address -> new Ipv4Prefix(address, header.dstLength()))
-        .orElse(DEFAULT);
-    return new Route(destination, attributes.inet4(RTA_GATEWAY), attributes.u32(RTA_OIF).orElse(0),
-        header.protocol(), header.scope(), attributes.u32(RTA_TABLE).orElse(header.table()), header.type());
+  static Route parse(MessageReader message) {
+    return parseIn(message, RT_TABLE_UNSPEC, ANY_PROTOCOL);
   }
 
-  private static Request request(int type, int modifiers, Route route) {
-    boolean largeTable = route.table() >= FIRST_LARGE_TABLE;
-    RtMsg header = new RtMsg(AF_INET, route.destination().length(), 0, 0,
-        largeTable ? RT_TABLE_UNSPEC : route.table(), route.protocol(), route.scope(), route.type(), 0);
-    // Attribute order as ip(8) writes them, so requests compare byte for byte with its own.
-    return Request.acknowledged(type, modifiers, header, writer -> {
-      if (route.destination().length() > 0) {
-        writer.putInet4(RTA_DST, route.destination().address());
+  /**
+   * Decodes a route message when the route is in the table and of the protocol, from its header
+   * alone: tables below 256 are in {@code rtm_table}.
+   *
+   * @param table a table below 256, or {@code RT_TABLE_UNSPEC} for any
+   * @param protocol a protocol, or {@link #ANY_PROTOCOL}
+   * @return the route, or null when it is in another table or of another protocol
+   */
+  static Route parseIn(MessageReader message, int table, int protocol) {
+    RtMsg header = RtMsg.read(message.buffer(), message.payload());
+    if (table != RT_TABLE_UNSPEC && header.table() != table
+        || protocol != ANY_PROTOCOL && header.protocol() != protocol) {
+      return null;
+    }
+    int destination = 0;
+    int gateway = 0;
+    int link = 0;
+    int routeTable = header.table();
+    for (AttributeReader attribute = message.attributes(RtMsg.SIZE); attribute.next(); ) {
+      switch (attribute.type()) {
+        case RTA_DST -> destination = attribute.inet4();
+        case RTA_GATEWAY -> gateway = attribute.inet4();
+        case RTA_OIF -> link = attribute.u32();
+        case RTA_TABLE -> routeTable = attribute.u32();
+        default -> { }
       }
-      route.gateway().ifPresent(gateway -> writer.putInet4(RTA_GATEWAY, gateway));
-      if (route.linkIndex() != 0) {
-        writer.putU32(RTA_OIF, route.linkIndex());
-      }
-      if (largeTable) {
-        writer.putU32(RTA_TABLE, route.table());
-      }
-    }, (type == RTM_NEWROUTE ? "RTM_NEWROUTE " : "RTM_DELROUTE ") + route);
+    }
+    return new Route(Ipv4Prefix.of(destination, header.dstLength()), gateway, link, header.protocol(),
+        header.scope(), routeTable, header.type());
+  }
+
+  private static int type(RouteChange change) {
+    return change.kind() == RouteChange.Kind.DELETE ? RTM_DELROUTE : RTM_NEWROUTE;
+  }
+
+  private static int modifiers(RouteChange change) {
+    return switch (change.kind()) {
+      case ADD -> NLM_F_CREATE | NLM_F_EXCL;
+      case REPLACE -> NLM_F_CREATE | NLM_F_REPLACE;
+      case DELETE -> 0;
+    };
   }
 }

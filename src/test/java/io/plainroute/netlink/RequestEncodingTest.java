@@ -14,7 +14,12 @@ import static io.plainroute.netlink.KernelCaptures.ROUTE_REPLACE_REQUEST;
 import static io.plainroute.netlink.KernelCaptures.seqOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.plainroute.netlink.nl.MessageWriter;
+import io.plainroute.netlink.nl.Netlink;
+import io.plainroute.netlink.nl.Rtnetlink;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -73,8 +78,8 @@ class RequestEncodingTest {
   void requestsFollowOneAnotherInOneDatagram() {
     ByteBuffer datagram = ByteBuffer.allocate(4096);
     MessageWriter writer = new MessageWriter(datagram);
-    writer.write(LinkMessages.create("br1", "bridge"), seqOf(LINK_ADD_REQUEST));
-    writer.write(RouteMessages.change(RouteChange.add(VIA_GATEWAY)), seqOf(ROUTE_ADD_REQUEST));
+    LinkMessages.create("br1", "bridge").writeTo(writer, seqOf(LINK_ADD_REQUEST));
+    RouteMessages.change(RouteChange.add(VIA_GATEWAY)).writeTo(writer, seqOf(ROUTE_ADD_REQUEST));
 
     assertThat(hex(datagram, writer)).isEqualTo(hex(LINK_ADD_REQUEST) + hex(ROUTE_ADD_REQUEST));
   }
@@ -83,17 +88,40 @@ class RequestEncodingTest {
   void paddingIsZeroedWhenTheBufferIsReused() {
     ByteBuffer datagram = ByteBuffer.allocate(4096);
     MessageWriter writer = new MessageWriter(datagram);
-    writer.write(LinkMessages.create("a-longer-name", "something-else"), 1);
+    LinkMessages.create("a-longer-name", "something-else").writeTo(writer, 1);
     writer.clear();
-    writer.write(LinkMessages.create("br1", "bridge"), seqOf(LINK_ADD_REQUEST));
+    LinkMessages.create("br1", "bridge").writeTo(writer, seqOf(LINK_ADD_REQUEST));
 
     assertThat(hex(datagram, writer)).isEqualTo(hex(LINK_ADD_REQUEST));
+  }
+
+  @Test
+  void batchedChangesAreTheSameRequestsWithoutAskingForAnAcknowledgement() {
+    for (var change : List.of(RouteChange.add(VIA_GATEWAY), RouteChange.replace(VIA_GATEWAY),
+        RouteChange.delete(VIA_GATEWAY))) {
+      byte[] single = encoded(RouteMessages.change(change), 7);
+      ByteBuffer datagram = ByteBuffer.allocate(4096);
+      MessageWriter writer = new MessageWriter(datagram);
+
+      RouteMessages.write(writer, change, 7, 0);
+
+      ByteBuffer expected = ByteBuffer.wrap(single).order(ByteOrder.nativeOrder());
+      expected.putShort(6, (short) (expected.getShort(6) & ~Netlink.NLM_F_ACK));
+      assertThat(hex(datagram, writer)).as(change.kind().name()).isEqualTo(hex(expected.array()));
+    }
+  }
+
+  private static byte[] encoded(Request request, int seq) {
+    ByteBuffer datagram = ByteBuffer.allocate(4096);
+    MessageWriter writer = new MessageWriter(datagram);
+    request.writeTo(writer, seq);
+    return Arrays.copyOf(datagram.array(), writer.size());
   }
 
   private static void assertEncodes(Request request, byte[] captured) {
     ByteBuffer datagram = ByteBuffer.allocate(4096);
     MessageWriter writer = new MessageWriter(datagram);
-    writer.write(request, seqOf(captured));
+    request.writeTo(writer, seqOf(captured));
     assertThat(hex(datagram, writer)).as(request.description()).isEqualTo(hex(captured));
   }
 

@@ -3,6 +3,7 @@ package io.plainroute.netlink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.plainroute.netlink.nl.Rtnetlink;
 import java.net.Inet4Address;
 
 import org.junit.jupiter.api.BeforeEach;

@@ -1,4 +1,4 @@
-package io.plainroute.netlink;
+package io.plainroute.netlink.nl;
 
 /**
  * Constants of routing netlink messages, spelled as in {@code linux/rtnetlink.h}; the two

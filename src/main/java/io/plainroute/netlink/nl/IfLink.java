@@ -1,4 +1,4 @@
-package io.plainroute.netlink;
+package io.plainroute.netlink.nl;
 
 /**
  * Link attributes, spelled as in {@code linux/if_link.h}, and the interface flags of

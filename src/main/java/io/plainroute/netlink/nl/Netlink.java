@@ -1,4 +1,4 @@
-package io.plainroute.netlink;
+package io.plainroute.netlink.nl;
 
 /**
  * Constants of the netlink protocol itself, spelled as in {@code linux/netlink.h}.

@@ -1,4 +1,4 @@
-package io.plainroute.netlink;
+package io.plainroute.netlink.nl;
 
 /** Address attributes, spelled as in {@code linux/if_addr.h}. */
 public final class IfAddr {
