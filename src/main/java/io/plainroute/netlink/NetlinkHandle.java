@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -87,6 +89,14 @@ public final class NetlinkHandle implements AutoCloseable {
    */
   public int portId() {
     return connection.portId();
+  }
+
+  /**
+   * Runs work on the handle's thread, inside its network namespace: equivalent to
+   * {@code ip netns exec NS ...} for one task. The work may call this handle's methods.
+   */
+  public <T> Future<T> submit(Callable<T> work) {
+    return thread.submit(work);
   }
 
   // Links
