@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench clean
+.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -48,11 +48,19 @@ k8s:
 deps:
 	@hack/install-deps.sh
 
-## bench: route programming through plainroute's netlink layer vs `ip -batch`, side by side (root)
-bench: deps
+## bench: every benchmark, each side by side with its reference or floor in the same run (root)
+bench: bench-routes
+
+## bench-routes: route add / dump / delete at 1,000 and 10,000 routes: plainroute's netlink layer
+##               beside the C floor (bench/route_floor.c, built here with the system cc) and
+##               `ip -batch`, plainroute's event subscription open all along (root)
+ROUTE_ROUNDS ?= 9
+bench-routes: deps
 	@$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
-	@for n in 1000 5000 10000; do \
-	  java -cp target/classes:$$(cat target/bench-classpath.txt) bench/RouteBench.java $$n 12; done
+	@$(CC) -O2 -Wall -o target/route-floor bench/route_floor.c
+	@set -e -o pipefail; for n in 1000 10000; do \
+	  java -cp target/classes:$$(cat target/bench-classpath.txt) bench/RouteBench.java $$n $(ROUTE_ROUNDS) target/route-floor \
+	    | grep '^\[routes\]'; done
 
 ## demo: the lectures' 3-node cluster on one machine, in network namespaces (root); stays up
 demo:

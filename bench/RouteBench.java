@@ -1,71 +1,133 @@
+import io.plainroute.netlink.Address;
+import io.plainroute.netlink.EventSubscription;
 import io.plainroute.netlink.Ipv4Prefix;
+import io.plainroute.netlink.NetlinkEvent;
 import io.plainroute.netlink.NetlinkHandle;
-import io.plainroute.netns.NetworkNamespace;
 import io.plainroute.netlink.Route;
 import io.plainroute.netlink.RouteChange;
+import io.plainroute.netns.NetworkNamespace;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
 /**
- * Batched route add / dump / delete through NetlinkHandle against {@code ip -batch}, in one run,
- * in a scratch network namespace of its own (needs root). Medians of the rounds after warm-up.
+ * Route programming, three clients side by side in one run, in a scratch network namespace of its
+ * own (needs root): plainroute's {@code NetlinkHandle.applyRoutes} and {@code routes(proto)}, the
+ * C floor {@code bench/route_floor.c} (the least a client can do: routes packed into 64 KiB
+ * datagrams with only a final acknowledgement, so nearly all the time is the kernel's own), and
+ * {@code ip -batch}. Route i is {@code 10.128.0.0/24 + i*256 via 10.96.0.2 + i dev br0 proto 200}:
+ * one on-link gateway per route, as one per peer in a cluster. plainroute's event subscription is
+ * open in the namespace all along, with a listener that does what the agent's does with a route
+ * event (match the protocol), as in production: every change sends it a notification.
  *
- * <p>Run with {@code make bench} (root), which records nothing by itself: copy its lines into
- * BENCHMARKS.md together with the command.
+ * <p>Run with {@code make bench-routes} (root). Prints µs per route, medians of the rounds after
+ * the first third (warm JVM), and the ratios to the floor; records nothing by itself.
+ *
+ * <pre>java -cp ... bench/RouteBench.java COUNT ROUNDS path/to/route-floor</pre>
  */
 public class RouteBench {
   private static final int PROTOCOL = 200;
+  private static final int FIRST_DESTINATION = 0x0a800000;
+  private static final int FIRST_GATEWAY = 0x0a600002;
+  private static final String[] COLUMNS = {"plainroute add", "plainroute dump", "plainroute delete", "C add",
+      "C dump", "C delete", "ip -batch add", "ip -batch delete"};
 
   public static void main(String[] args) throws Exception {
-    int count = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
-    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+    int count = Integer.parseInt(args[0]);
+    int rounds = Integer.parseInt(args[1]);
+    String floor = Path.of(args[2]).toAbsolutePath().toString();
     String namespace = "prnl-bench-" + ProcessHandle.current().pid();
     run("ip", "netns", "add", namespace);
     try (NetlinkHandle handle = NetlinkHandle.open(NetworkNamespace.named(namespace))) {
       int bridge = handle.createBridge("br0").index();
       handle.setLinkUp(bridge);
-      run("ip", "-n", namespace, "addr", "add", "10.0.0.1/24", "dev", "br0");
+      handle.addAddress(new Address(bridge, Ipv4Prefix.parse("10.96.0.1/16")));
+      LongAdder ours = new LongAdder();
+      EventSubscription events = handle.subscribe(event -> {
+        if (event instanceof NetlinkEvent.RouteChanged changed && changed.route().protocol() == PROTOCOL) {
+          ours.increment();
+        }
+      });
       List<Route> routes = IntStream.range(0, count)
-          .mapToObj(i -> Route.via(Ipv4Prefix.parse("10." + (128 + i / 256) + "." + (i % 256) + ".0/24"),
-              Ipv4Prefix.parseAddress("10.0.0.2"), bridge, PROTOCOL))
+          .mapToObj(i -> Route.via(Ipv4Prefix.of(FIRST_DESTINATION + (i << 8), 24),
+              Ipv4Prefix.of(FIRST_GATEWAY + i, 32).address(), bridge, PROTOCOL))
           .toList();
-      Path adds = batchFile(routes, "add");
-      Path deletes = batchFile(routes, "del");
+      List<RouteChange> adds = routes.stream().map(RouteChange::add).toList();
+      List<RouteChange> deletes = routes.stream().map(RouteChange::delete).toList();
+      Path addBatch = batchFile(routes, "add");
+      Path deleteBatch = batchFile(routes, "del");
+      String[] floorCommand = {"ip", "netns", "exec", namespace, floor, "", String.valueOf(count),
+          String.valueOf(bridge), String.valueOf(PROTOCOL)};
       List<double[]> samples = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
+        double[] ns = new double[COLUMNS.length];
         long start = System.nanoTime();
-        check(handle.applyRoutes(routes.stream().map(RouteChange::add).toList()).isEmpty());
+        check(handle.applyRoutes(adds).isEmpty(), "plainroute add");
         long added = System.nanoTime();
-        check(handle.routes(PROTOCOL).size() == count);
+        check(handle.routes(PROTOCOL).size() == count, "plainroute dump");
         long dumped = System.nanoTime();
-        check(handle.applyRoutes(routes.stream().map(RouteChange::delete).toList()).isEmpty());
+        check(handle.applyRoutes(deletes).isEmpty(), "plainroute delete");
         long deleted = System.nanoTime();
-        run("ip", "-n", namespace, "-batch", adds.toString());
-        long ipAdded = System.nanoTime();
-        run("ip", "-n", namespace, "-batch", deletes.toString());
-        long ipDeleted = System.nanoTime();
+        ns[0] = added - start;
+        ns[1] = dumped - added;
+        ns[2] = deleted - dumped;
+        ns[3] = floor(floorCommand, "add");
+        ns[4] = floor(floorCommand, "dump");
+        ns[5] = floor(floorCommand, "del");
+        ns[6] = timed("ip", "-n", namespace, "-batch", addBatch.toString());
+        ns[7] = timed("ip", "-n", namespace, "-batch", deleteBatch.toString());
         if (round >= rounds / 3) {
-          samples.add(new double[] {ms(start, added), ms(added, dumped), ms(dumped, deleted),
-              ms(deleted, ipAdded), ms(ipAdded, ipDeleted)});
+          samples.add(ns);
         }
       }
-      double add = median(samples, 0);
-      double delete = median(samples, 2);
-      double ipAdd = median(samples, 3);
-      double ipDelete = median(samples, 4);
-      System.out.printf("%,d routes, medians in ms: add %.1f, dump %.1f, delete %.1f; ip -batch add %.1f,"
-          + " delete %.1f; plainroute is %.1fx as fast as ip -batch to add, %.1fx to delete%n",
-          count, add, median(samples, 1), delete, ipAdd, ipDelete, ipAdd / add, ipDelete / delete);
+      events.close();
+      report(count, samples, ours.sum(), rounds);
     } finally {
       run("ip", "netns", "del", namespace);
     }
+  }
+
+  private static void report(int count, List<double[]> samples, long events, int rounds) {
+    double[] median = IntStream.range(0, COLUMNS.length).mapToDouble(column -> median(samples, column)).toArray();
+    System.out.printf("[routes] %,d routes, %d rounds (medians of the last %d), %,d route events seen by the"
+        + " subscription:%n", count, rounds, samples.size(), events);
+    System.out.println("[routes] | routes | operation | plainroute µs/route | C floor µs/route | ip -batch µs/route"
+        + " | plainroute / floor | ip -batch / floor |");
+    row(count, "add", median[0], median[3], median[6]);
+    row(count, "delete", median[2], median[5], median[7]);
+    System.out.printf("[routes] | %,d | dump, whole table | %.1f ms | %.1f ms | | %.2fx | |%n", count,
+        median[1] / 1e6, median[4] / 1e6, median[1] / median[4]);
+  }
+
+  private static void row(int count, String operation, double plainroute, double floor, double ip) {
+    System.out.printf("[routes] | %,d | %s | %.1f | %.1f | %.1f | %.2fx | %.2fx |%n", count, operation,
+        plainroute / count / 1e3, floor / count / 1e3, ip / count / 1e3, plainroute / floor, ip / floor);
+  }
+
+  /** Runs the C floor in the namespace; the time is its own, without starting the process. */
+  private static double floor(String[] command, String operation) throws IOException, InterruptedException {
+    command[5] = operation;
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException("route_floor " + operation + " failed");
+    }
+    return Double.parseDouble(out);
+  }
+
+  /** Wall time of a command, as a user of ip -batch waits for it. */
+  private static double timed(String... command) throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    run(command);
+    return System.nanoTime() - start;
   }
 
   private static Path batchFile(List<Route> routes, String verb) throws IOException {
@@ -77,18 +139,13 @@ public class RouteBench {
   }
 
   private static double median(List<double[]> samples, int column) {
-    List<Double> values = new ArrayList<>(samples.stream().map(sample -> sample[column]).toList());
-    Collections.sort(values);
-    return values.get(values.size() / 2);
+    double[] values = samples.stream().mapToDouble(sample -> sample[column]).sorted().toArray();
+    return values[values.length / 2];
   }
 
-  private static double ms(long from, long to) {
-    return (to - from) / 1e6;
-  }
-
-  private static void check(boolean condition) {
+  private static void check(boolean condition, String what) {
     if (!condition) {
-      throw new IllegalStateException("the kernel did not end up with the routes expected");
+      throw new IllegalStateException(what + ": the kernel did not end up with the routes expected");
     }
   }
 
