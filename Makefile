@@ -57,6 +57,7 @@ bench: bench-routes
 ROUTE_ROUNDS ?= 9
 bench-routes: deps
 	@$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+	@command -v $(CC) >/dev/null || { echo "bench-routes builds its C floor with $(CC): install gcc" >&2; exit 1; }
 	@$(CC) -O2 -Wall -o target/route-floor bench/route_floor.c
 	@set -e -o pipefail; for n in 1000 10000; do \
 	  java -cp target/classes:$$(cat target/bench-classpath.txt) bench/RouteBench.java $$n $(ROUTE_ROUNDS) target/route-floor \
