@@ -118,11 +118,13 @@ public final class EventSubscription implements AutoCloseable {
   private static Optional<NetlinkEvent> decode(NetlinkMessage message) throws NetlinkException {
     return Optional.ofNullable(switch (message.type()) {
       case RTM_NEWLINK, RTM_DELLINK ->
-          new NetlinkEvent.LinkChanged(LinkMessages.parse(message), message.type() == RTM_DELLINK);
+          new NetlinkEvent.LinkChanged(LinkMessages.parse(message), message.type() == RTM_DELLINK, message.header().portId());
       case RTM_NEWADDR, RTM_DELADDR ->
-          new NetlinkEvent.AddressChanged(AddressMessages.parse(message), message.type() == RTM_DELADDR);
+          new NetlinkEvent.AddressChanged(AddressMessages.parse(message), message.type() == RTM_DELADDR,
+              message.header().portId());
       case RTM_NEWROUTE, RTM_DELROUTE ->
-          new NetlinkEvent.RouteChanged(RouteMessages.parse(message), message.type() == RTM_DELROUTE);
+          new NetlinkEvent.RouteChanged(RouteMessages.parse(message), message.type() == RTM_DELROUTE,
+              message.header().portId());
       default -> null;
     });
   }

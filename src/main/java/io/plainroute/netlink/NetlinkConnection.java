@@ -75,6 +75,11 @@ final class NetlinkConnection implements Closeable {
     }
   }
 
+  /** The port id of the socket: the kernel stamps it on notifications of this connection's changes. */
+  int portId() {
+    return socket.portId();
+  }
+
   /** Sends a request and waits for its acknowledgement. */
   void execute(Request request) throws NetlinkException {
     exchange(request, NetlinkMessage::type);

@@ -73,6 +73,15 @@ public final class NetlinkHandle implements AutoCloseable {
   }
 
   /**
+   * The netlink port id of this handle's socket. The kernel stamps it on the notifications of the
+   * changes this handle makes ({@code senderPort} of a {@link NetlinkEvent}), so a listener can
+   * tell them from changes made by anyone else.
+   */
+  public int portId() {
+    return connection.portId();
+  }
+
+  /**
    * Runs work on the handle's thread, inside its network namespace: equivalent to
    * {@code ip netns exec NS ...} for one task. The work may call this handle's methods.
    */

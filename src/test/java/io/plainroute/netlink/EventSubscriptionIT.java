@@ -37,7 +37,22 @@ class EventSubscriptionIT extends NamespaceFixture {
     ip(namespace, "route", "del", "10.1.0.0/24");
 
     assertThat(awaitEvent(event -> event instanceof NetlinkEvent.RouteChanged changed && changed.deleted()))
-        .isEqualTo(new NetlinkEvent.RouteChanged(route, true));
+        .isInstanceOfSatisfying(NetlinkEvent.RouteChanged.class, changed -> {
+          assertThat(changed.route()).isEqualTo(route);
+          assertThat(changed.senderPort()).as("the port of ip's socket").isNotIn(0, handle.portId());
+        });
+  }
+
+  @Test
+  void aChangeMadeThroughTheHandleCarriesItsPortId() throws Exception {
+    Route route = Route.via(Ipv4Prefix.parse("10.1.0.0/24"), Ipv4Prefix.parseAddress("10.0.0.2"), bridge, 200);
+    handle.addRoute(route);
+    handle.subscribe(events::add);
+
+    handle.deleteRoute(route);
+
+    assertThat(awaitEvent(event -> event instanceof NetlinkEvent.RouteChanged changed && changed.deleted()))
+        .isEqualTo(new NetlinkEvent.RouteChanged(route, true, handle.portId()));
   }
 
   @Test
@@ -60,7 +75,10 @@ class EventSubscriptionIT extends NamespaceFixture {
     ip(namespace, "addr", "add", "10.0.2.1/24", "dev", "prbr0");
 
     assertThat(awaitEvent(event -> event instanceof NetlinkEvent.AddressChanged))
-        .isEqualTo(new NetlinkEvent.AddressChanged(new Address(bridge, Ipv4Prefix.parse("10.0.2.1/24")), false));
+        .isInstanceOfSatisfying(NetlinkEvent.AddressChanged.class, changed -> {
+          assertThat(changed.address()).isEqualTo(new Address(bridge, Ipv4Prefix.parse("10.0.2.1/24")));
+          assertThat(changed.deleted()).isFalse();
+        });
   }
 
   @Test
