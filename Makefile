@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench clean
+.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-drift bench-convergence clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -53,6 +53,18 @@ bench: deps
 	@$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
 	@for n in 1000 5000 10000; do \
 	  java -cp target/classes:$$(cat target/bench-classpath.txt) bench/RouteBench.java $$n 12; done
+
+## bench-drift: a lab node's agent repairing 200 deletions of a peer route, timed by a listener of
+##              the bench's own, beside a bare repairer (the floor) (root)
+bench-drift: deps
+	@$(MVN) -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+	@bench/with-lab.sh benchdrift 3 sh -c 'java -cp target/classes:$$(cat target/bench-classpath.txt) bench/DriftBench.java $$LAB_NAME-node01 200'
+
+## bench-convergence: 50 Nodes joining and leaving a lab of 3 running agents: until the route is in,
+##                    and gone from, every node's kernel (root)
+bench-convergence: deps
+	@$(MVN) -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+	@bench/with-lab.sh benchconv 3 sh -c 'java -cp target/classes:$$(cat target/bench-classpath.txt) bench/ConvergenceBench.java $$LAB_STATE $$LAB_NAME 3 50'
 
 ## demo: the lectures' 3-node cluster on one machine, in network namespaces (root); stays up
 demo:

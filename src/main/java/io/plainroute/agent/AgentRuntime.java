@@ -36,6 +36,8 @@ public class AgentRuntime {
   private NetlinkHandle netlink;
   private Masquerade masquerade;
   private NodeDataplane dataplane;
+  private ForwardingWatch forwardingWatch;
+  private FollowUpPass followUp;
 
   public AgentRuntime(PlainrouteConfig config, AgentMetrics metrics) {
     this.config = config.agent();
@@ -66,8 +68,10 @@ public class AgentRuntime {
   synchronized SimpleInboundEventSource<ClusterNetwork> subscribe(String nodeName, Supplier<Stream<ResourceID>> targets) {
     SimpleInboundEventSource<ClusterNetwork> passes = new SimpleInboundEventSource<>("kernel-events");
     NodeDataplane node = dataplane();
-    KernelEvents events = new KernelEvents(node, () -> targets.get().forEach(passes::propagateEvent),
-        nanos -> metrics.driftRepaired(nodeName, nanos));
+    Runnable pass = () -> targets.get().forEach(passes::propagateEvent);
+    followUp = new FollowUpPass(pass);
+    KernelEvents events = new KernelEvents(node, pass, followUp, nanos -> metrics.driftRepaired(nodeName, nanos));
+    forwardingWatch = new ForwardingWatch(node, pass).start();
     try {
       netlink.subscribe(events);
     } catch (NetlinkException e) {
@@ -94,6 +98,10 @@ public class AgentRuntime {
 
   @PreDestroy
   synchronized void close() {
+    if (forwardingWatch != null) {
+      forwardingWatch.close();
+      followUp.close();
+    }
     if (masquerade != null) {
       masquerade.close();
     }

@@ -108,8 +108,39 @@ final class NodeDataplane {
   private record RoutesOutcome(Part part, int installed, int netlinkErrors) {}
 
   private RoutesOutcome routes(DesiredDataplane desired, Optional<NodeUplink> uplink, List<String> repairs) {
+    Part forwarded;
     try {
-      forwarding.ensure(repairs);
+      forwarded = forwarding.ensure(forwardingInterfaces(), repairs);
+    } catch (IOException e) {
+      forwarded = Part.failed(Forwarding.DISABLED, "Could not read whether IPv4 forwarding is on: " + e.getMessage());
+    }
+    RoutesOutcome routed = peerRoutes(desired, uplink, repairs);
+    if (forwarded.ok()) {
+      return routed;
+    }
+    // Installed regardless: pods work the moment someone turns forwarding on.
+    return new RoutesOutcome(Part.failed(forwarded.reason(), forwarded.message() + " " + routed.part().message()),
+        routed.installed(), routed.netlinkErrors());
+  }
+
+  /** The interfaces whose own forwarding matters: the uplink (once found) and the bridge. */
+  List<String> forwardingInterfaces() {
+    List<String> names = new ArrayList<>();
+    uplink.ifPresent(u -> names.add(u.name()));
+    DesiredDataplane desired = lastDesired;
+    if (desired != null) {
+      names.add(desired.bridgeName());
+    }
+    return names;
+  }
+
+  /** Whether each forwarding switch of the node is on, for a watch between passes. */
+  java.util.Map<Forwarding.Switch, Boolean> forwardingState() throws IOException {
+    return forwarding.read(forwardingInterfaces());
+  }
+
+  private RoutesOutcome peerRoutes(DesiredDataplane desired, Optional<NodeUplink> uplink, List<String> repairs) {
+    try {
       if (uplink.isEmpty()) {
         routes.clear();
         return new RoutesOutcome(Part.failed("NodeIPNotFound", "No interface of this node holds its node IP: peers cannot be routed. "
