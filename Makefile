@@ -58,13 +58,13 @@ bench: deps
 ##              the bench's own, beside a bare repairer (the floor) (root)
 bench-drift: deps
 	@$(MVN) -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
-	@bench/with-lab.sh benchdrift 3 sh -c 'java -cp target/classes:$$(cat target/bench-classpath.txt) bench/DriftBench.java $$LAB_NAME-node01 200'
+	@bench/with-lab.sh benchdrift 3 sh -c 'java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp target/classes:$$(cat target/bench-classpath.txt) bench/DriftBench.java $$LAB_NAME-node01 200'
 
 ## bench-convergence: 50 Nodes joining and leaving a lab of 3 running agents: until the route is in,
 ##                    and gone from, every node's kernel (root)
 bench-convergence: deps
 	@$(MVN) -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
-	@bench/with-lab.sh benchconv 3 sh -c 'java -cp target/classes:$$(cat target/bench-classpath.txt) bench/ConvergenceBench.java $$LAB_STATE $$LAB_NAME 3 50'
+	@bench/with-lab.sh benchconv 3 sh -c 'java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp target/classes:$$(cat target/bench-classpath.txt) bench/ConvergenceBench.java $$LAB_STATE $$LAB_NAME 3 50'
 
 ## demo: the lectures' 3-node cluster on one machine, in network namespaces (root); stays up
 demo:

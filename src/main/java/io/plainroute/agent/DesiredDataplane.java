@@ -9,7 +9,9 @@ import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * What the node's kernel should hold, computed from the API objects alone (pure: no I/O), so the
@@ -24,8 +26,10 @@ import java.util.Optional;
  * @param nodeIP this node's own address, which finds the uplink
  * @param routes one per reachable peer, sorted by node name
  * @param unreachable peers plain routing cannot reach, with the reason
- * @param masquerade whether pod traffic leaving the cluster ranges is masqueraded
- * @param clusterCIDRs the cluster ranges (masquerade exempts them)
+ * @param masquerade whether pod traffic leaving the pod ranges is masqueraded
+ * @param podRanges every range pods' addresses come from: the cluster ranges, and each node subnet
+ *     outside them (held from a range that was since removed or replaced). Masquerade covers
+ *     them all: traffic between them keeps its source, traffic from them to elsewhere does not.
  */
 public record DesiredDataplane(
     String bridgeName,
@@ -36,7 +40,7 @@ public record DesiredDataplane(
     List<PeerRoute> routes,
     List<UnreachablePeer> unreachable,
     boolean masquerade,
-    List<Ipv4Prefix> clusterCIDRs) {
+    List<Ipv4Prefix> podRanges) {
 
   static final String PEER_NOT_ON_LINK = "PeerNotOnLink";
   static final String NO_NODE_IP = "NoNodeIP";
@@ -80,10 +84,20 @@ public record DesiredDataplane(
         unreachable.add(unreachable(name, spec == null ? null : spec.getNodeIP(), problem));
       }
     });
-    List<Ipv4Prefix> clusterCIDRs = cluster.getClusterCIDRs().stream().map(cidr -> network(cidr).orElseThrow(
-        () -> new IllegalArgumentException("spec.clusterCIDRs entry '" + cidr + "' is not an IPv4 network"))).toList();
+    List<Ipv4Prefix> podRanges = new ArrayList<>(cluster.getClusterCIDRs().stream().map(cidr -> network(cidr).orElseThrow(
+        () -> new IllegalArgumentException("spec.clusterCIDRs entry '" + cidr + "' is not an IPv4 network"))).toList());
+    List<Ipv4Prefix> clusterRanges = List.copyOf(podRanges);
+    Stream.concat(Stream.of(podCIDR), peers.stream().map(NodeNetwork::getSpec).filter(Objects::nonNull)
+            .map(spec -> network(spec.getPodCIDR())).flatMap(Optional::stream))
+        .filter(subnet -> clusterRanges.stream().noneMatch(range -> covers(range, subnet)))
+        .distinct().sorted(Comparator.comparing(Ipv4Prefix::toString)).forEach(podRanges::add);
     return new DesiredDataplane(cluster.getBridgeName(), mtu, podCIDR, gateway, nodeIP, List.copyOf(routes),
-        List.copyOf(unreachable), Boolean.TRUE.equals(cluster.getMasquerade()), clusterCIDRs);
+        List.copyOf(unreachable), Boolean.TRUE.equals(cluster.getMasquerade()), List.copyOf(podRanges));
+  }
+
+  /** Whether every address of {@code subnet} lies in {@code range}. */
+  private static boolean covers(Ipv4Prefix range, Ipv4Prefix subnet) {
+    return range.length() <= subnet.length() && new Ipv4Prefix(subnet.address(), range.length()).network().equals(range);
   }
 
   /** A network such as 10.244.1.0/24 (host bits zero), or empty when the text is not one. */

@@ -179,8 +179,8 @@ final class NodeDataplane {
   private Part masquerade(DesiredDataplane desired) {
     try {
       if (desired.masquerade()) {
-        masquerade.apply(desired.clusterCIDRs(), desired.bridgeName());
-        return Part.ok("MasqueradeInstalled", "Pod traffic leaving " + desired.clusterCIDRs().stream().map(Object::toString)
+        masquerade.apply(desired.podRanges(), desired.bridgeName());
+        return Part.ok("MasqueradeInstalled", "Pod traffic leaving " + desired.podRanges().stream().map(Object::toString)
             .collect(Collectors.joining(", ")) + " is masqueraded.");
       }
       masquerade.remove();

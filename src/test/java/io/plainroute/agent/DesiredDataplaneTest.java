@@ -31,7 +31,7 @@ class DesiredDataplaneTest {
         new PeerRoute("node03", Ipv4Prefix.parse("10.244.3.0/24"), Ipv4Prefix.parseAddress("192.168.1.13")));
     assertThat(desired.unreachable()).isEmpty();
     assertThat(desired.masquerade()).isTrue();
-    assertThat(desired.clusterCIDRs()).containsExactly(Ipv4Prefix.parse("10.244.0.0/16"));
+    assertThat(desired.podRanges()).containsExactly(Ipv4Prefix.parse("10.244.0.0/16"));
   }
 
   @Test
@@ -68,6 +68,17 @@ class DesiredDataplaneTest {
     assertThat(desired.routes()).isEmpty();
     assertThat(desired.unreachable()).extracting(UnreachablePeer::getReason).containsExactly("PeerNotOnLink");
     assertThat(desired.mtu()).isEqualTo(1500);
+  }
+
+  @Test
+  void nodeSubnetsHeldOutsideTheClusterRangesStayPodRanges() {
+    ClusterNetworkSpec replaced = cluster();
+    replaced.setClusterCIDRs(List.of("10.245.0.0/16"));
+    DesiredDataplane desired = DesiredDataplane.of(replaced, NODE01, List.of(
+        peer("node02", "10.244.2.0/24", "192.168.1.12"), peer("node03", "10.245.3.0/24", "192.168.1.13"),
+        peer("far", "10.244.9.0/24", "10.9.0.4")), ETH0);
+    assertThat(desired.podRanges()).containsExactly(Ipv4Prefix.parse("10.245.0.0/16"), Ipv4Prefix.parse("10.244.1.0/24"),
+        Ipv4Prefix.parse("10.244.2.0/24"), Ipv4Prefix.parse("10.244.9.0/24"));
   }
 
   @Test

@@ -1,27 +1,16 @@
 package io.plainroute.agent;
 
-import static io.plainroute.agent.ApiObjects.cluster;
 import static io.plainroute.agent.ApiObjects.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
 import io.plainroute.api.v1alpha1.NodeNetwork;
-import io.plainroute.api.v1alpha1.NodeNetworkSpec;
-import io.plainroute.netlink.NetlinkHandle;
-import io.plainroute.netlink.NetworkNamespace;
-import io.plainroute.nftables.Masquerade;
-import io.plainroute.testing.KernelTestBase;
-import io.plainroute.testing.TestNamespaces;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The event fast path on a real kernel, without an API server: one pass programs a node
@@ -29,16 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * notifications — while the passes asked for are only counted, never run — and changes of links
  * plainroute does not own ask for no pass at all.
  */
-class DriftRepairIT extends KernelTestBase {
+class DriftRepairIT extends NodeKernelTestBase {
   private static final Duration SOON = Duration.ofSeconds(5);
-  private static final int PROTOCOL = 202;
-  private static final NodeNetworkSpec OWN = new NodeNetworkSpec("node01", "10.244.1.0/24", "10.244.1.1", "192.168.1.11");
-
-  @TempDir
-  Path cniDir;
-  private String namespace;
-  private NetlinkHandle netlink;
-  private NodeDataplane dataplane;
   private final AtomicInteger passesAsked = new AtomicInteger();
   private final AtomicInteger followUpsAsked = new AtomicInteger();
   private final AtomicInteger repairsTimed = new AtomicInteger();
@@ -49,15 +30,7 @@ class DriftRepairIT extends KernelTestBase {
 
   @BeforeEach
   void aProgrammedNode() throws Exception {
-    namespace = newNamespace();
-    ip("link", "add", "eth0", "type", "veth", "peer", "name", "lan0");
-    ip("addr", "add", "192.168.1.11/24", "dev", "eth0");
-    ip("link", "set", "lan0", "up");
-    ip("link", "set", "eth0", "up");
-    netlink = closedAfterTest(NetlinkHandle.open(NetworkNamespace.named(namespace)));
-    Masquerade masquerade = closedAfterTest(Masquerade.open(NetworkNamespace.named(namespace)));
-    dataplane = new NodeDataplane(netlink, PROTOCOL, masquerade, new CniConfigWriter(cniDir));
-    pass(List.of(peer("node02", "10.244.2.0/24", "192.168.1.12"), peer("node03", "10.244.3.0/24", "192.168.1.13")));
+    programmed(List.of(peer("node02", "10.244.2.0/24", "192.168.1.12"), peer("node03", "10.244.3.0/24", "192.168.1.13")));
     closedAfterTest(netlink.subscribe(new KernelEvents(dataplane, passesAsked::incrementAndGet, followUpsAsked::incrementAndGet,
         nanos -> repairsTimed.incrementAndGet())));
   }
@@ -85,7 +58,7 @@ class DriftRepairIT extends KernelTestBase {
 
   @Test
   void theAgentsOwnDeletionOfAPeerThatLeftIsNotUndone() throws Exception {
-    pass(List.of(peer("node02", "10.244.2.0/24", "192.168.1.12")));
+    programmed(List.of(peer("node02", "10.244.2.0/24", "192.168.1.12")));
     assertThat(ip("route", "show", "proto", "202")).doesNotContain("10.244.3.0/24");
 
     // Events arrive in order: once this repair is seen, the deletion's event was read before it.
@@ -131,15 +104,9 @@ class DriftRepairIT extends KernelTestBase {
     await().atMost(SOON).until(() -> passesAsked.get() >= 1);
   }
 
-  private void pass(List<NodeNetwork> peers) throws Exception {
-    NodeInterfaces interfaces = dataplane.interfaces();
-    Optional<NodeUplink> uplink = DesiredDataplane.uplink(OWN, interfaces);
-    DataplaneReport report = dataplane.apply(DesiredDataplane.of(cluster(), OWN, peers, uplink), uplink, interfaces);
+  private void programmed(List<NodeNetwork> peers) {
+    DataplaneReport report = pass(peers);
     assertThat(report.routes().ok()).as(report.routes().message()).isTrue();
     assertThat(report.bridge().ok()).as(report.bridge().message()).isTrue();
-  }
-
-  private String ip(String... args) throws Exception {
-    return TestNamespaces.ip(namespace, args);
   }
 }
