@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes clean
+.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -49,7 +49,7 @@ deps:
 	@hack/install-deps.sh
 
 ## bench: every benchmark, each side by side with its reference or floor in the same run (root)
-bench: bench-routes
+bench: bench-routes bench-drift bench-convergence
 
 ## bench-routes: route add / dump / delete at 1,000 and 10,000 routes: plainroute's netlink layer
 ##               beside the C floor (bench/route_floor.c, built here with the system cc) and
@@ -62,6 +62,18 @@ bench-routes: deps
 	@set -e -o pipefail; for n in 1000 10000; do \
 	  java -cp target/classes:$$(cat target/bench-classpath.txt) bench/RouteBench.java $$n $(ROUTE_ROUNDS) target/route-floor \
 	    | grep '^\[routes\]'; done
+
+## bench-drift: a lab node's agent repairing 200 deletions of a peer route, timed by a listener of
+##              the bench's own, beside a bare repairer (the floor) (root)
+bench-drift: deps
+	@$(MVN) -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+	@bench/with-lab.sh benchdrift 3 sh -c 'java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp target/classes:$$(cat target/bench-classpath.txt) bench/DriftBench.java $$LAB_NAME-node01 200'
+
+## bench-convergence: 50 Nodes joining and leaving a lab of 3 running agents: until the route is in,
+##                    and gone from, every node's kernel (root)
+bench-convergence: deps
+	@$(MVN) -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+	@bench/with-lab.sh benchconv 3 sh -c 'java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp target/classes:$$(cat target/bench-classpath.txt) bench/ConvergenceBench.java $$LAB_STATE $$LAB_NAME 3 50'
 
 ## demo: the lectures' 3-node cluster on one machine, in network namespaces (root); stays up
 demo:

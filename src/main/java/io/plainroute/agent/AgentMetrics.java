@@ -4,17 +4,28 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The agent's dataplane for Prometheus, each with a {@code node} label:
  * {@code plainroute_routes_installed} and {@code plainroute_peers_unreachable} (gauges, as the last
  * pass left them), {@code plainroute_drift_repairs_total} (things someone else changed that the
- * agent put back) and {@code plainroute_netlink_errors_total} (failed rtnetlink requests).
+ * agent put back), {@code plainroute_drift_repair_seconds} (a histogram: from the kernel's
+ * notification of such a change to the kernel's acknowledgement of the repair, for repairs made
+ * straight from the notification) and {@code plainroute_netlink_errors_total} (failed rtnetlink
+ * requests).
  */
 @ApplicationScoped
 public class AgentMetrics {
+  /** Repairs take well under a millisecond on an idle node; the buckets show when they do not. */
+  private static final Duration[] REPAIR_BUCKETS = {Duration.ofMillis(1).dividedBy(10), Duration.ofMillis(1).dividedBy(4),
+      Duration.ofMillis(1).dividedBy(2), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+      Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofSeconds(1)};
+
   private final MeterRegistry registry;
   private Meters meters;
 
@@ -23,19 +34,34 @@ public class AgentMetrics {
   }
 
   synchronized void record(String node, DataplaneReport report) {
+    Meters m = meters(node);
+    m.routes.set(report.installedRoutes());
+    m.unreachable.set(report.unreachable().size());
+    m.repairs.increment(report.driftRepairs());
+    m.netlinkErrors.increment(report.netlinkErrors());
+  }
+
+  /** One repair made straight from a kernel notification, {@code nanos} after it was read. */
+  synchronized void driftRepaired(String node, long nanos) {
+    Meters m = meters(node);
+    m.repairs.increment();
+    m.repairTime.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Meters meters(String node) {
     if (meters == null) {
       meters = register(Tags.of("node", node));
     }
-    meters.routes.set(report.installedRoutes());
-    meters.unreachable.set(report.unreachable().size());
-    meters.repairs.increment(report.driftRepairs());
-    meters.netlinkErrors.increment(report.netlinkErrors());
+    return meters;
   }
 
   private Meters register(Tags tags) {
     Meters m = new Meters(new AtomicInteger(), new AtomicInteger(),
         Counter.builder("plainroute_drift_repairs").tags(tags)
             .description("Changes made by someone else (a deleted route, a downed bridge, ...) that the agent put back").register(registry),
+        Timer.builder("plainroute_drift_repair").tags(tags).serviceLevelObjectives(REPAIR_BUCKETS)
+            .description("From the kernel's notification of a change made by someone else to the acknowledgement of its repair")
+            .register(registry),
         Counter.builder("plainroute_netlink_errors").tags(tags)
             .description("rtnetlink requests of the agent that the kernel refused or that failed").register(registry));
     Gauge.builder("plainroute_routes_installed", m.routes, AtomicInteger::get).tags(tags)
@@ -45,5 +71,5 @@ public class AgentMetrics {
     return m;
   }
 
-  private record Meters(AtomicInteger routes, AtomicInteger unreachable, Counter repairs, Counter netlinkErrors) {}
+  private record Meters(AtomicInteger routes, AtomicInteger unreachable, Counter repairs, Timer repairTime, Counter netlinkErrors) {}
 }

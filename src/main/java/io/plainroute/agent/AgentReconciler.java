@@ -73,14 +73,14 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
   @Override
   public List<EventSource<?, ClusterNetwork>> prepareEventSources(EventSourceContext<ClusterNetwork> context) {
     IndexerResourceCache<ClusterNetwork> clusterNetworks = context.getPrimaryCache();
-    KernelEvents kernel = runtime.subscribe(() -> clusterNetworks.list().map(ResourceID::fromResource));
+    var kernel = runtime.subscribe(nodeName, () -> clusterNetworks.list().map(ResourceID::fromResource));
     return List.of(
         new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeNetwork.class, ClusterNetwork.class)
             .withSecondaryToPrimaryMapper(nn -> clusterNetworks.list().map(ResourceID::fromResource).collect(Collectors.toSet()))
             // Status changes (our own writes, the controller's Conflict) change nothing in the kernel.
             .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()))
             .build(), context),
-        kernel.source());
+        kernel);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.plainroute.agent;
 
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.plainroute.PlainrouteConfig;
+import io.plainroute.api.v1alpha1.ClusterNetwork;
 import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkSpec;
@@ -30,37 +32,52 @@ public class AgentRuntime {
   private static final Logger LOG = Logger.getLogger(AgentRuntime.class);
 
   private final PlainrouteConfig.Agent config;
+  private final AgentMetrics metrics;
   private NetlinkHandle netlink;
   private Masquerade masquerade;
   private NodeDataplane dataplane;
+  private ForwardingWatch forwardingWatch;
+  private FollowUpPass followUp;
 
-  public AgentRuntime(PlainrouteConfig config) {
+  public AgentRuntime(PlainrouteConfig config, AgentMetrics metrics) {
     this.config = config.agent();
+    this.metrics = metrics;
   }
 
   synchronized DataplaneReport reconcile(ClusterNetworkSpec cluster, NodeNetworkSpec own, List<NodeNetwork> peers) {
     NodeDataplane node = dataplane();
-    Optional<NodeUplink> uplink;
-    int uplinkErrors = 0;
+    NodeInterfaces interfaces;
+    int readErrors = 0;
     try {
-      uplink = node.findUplink(own.getNodeIP());
+      interfaces = node.interfaces();
     } catch (NetlinkException e) {
       LOG.warnf("could not read the node's interfaces: %s", e.getMessage());
-      uplink = Optional.empty();
-      uplinkErrors = 1;
+      interfaces = new NodeInterfaces(List.of(), List.of());
+      readErrors = 1;
     }
-    return node.apply(DesiredDataplane.of(cluster, own, peers, uplink), uplink).plusNetlinkErrors(uplinkErrors);
+    Optional<NodeUplink> uplink = DesiredDataplane.uplink(own, interfaces);
+    return node.apply(DesiredDataplane.of(cluster, own, peers, uplink), uplink, interfaces).plusNetlinkErrors(readErrors);
   }
 
-  synchronized KernelEvents subscribe(Supplier<Stream<ResourceID>> targets) {
-    KernelEvents events = new KernelEvents(config.routeProtocol(), targets);
+  /**
+   * Starts reading the node's rtnetlink notifications: drift is repaired straight from them, and
+   * those that concern what plainroute owns lead to a pass for each of {@code targets}.
+   *
+   * @return the source of those passes, for the reconciler
+   */
+  synchronized SimpleInboundEventSource<ClusterNetwork> subscribe(String nodeName, Supplier<Stream<ResourceID>> targets) {
+    SimpleInboundEventSource<ClusterNetwork> passes = new SimpleInboundEventSource<>("kernel-events");
+    NodeDataplane node = dataplane();
+    Runnable pass = () -> targets.get().forEach(passes::propagateEvent);
+    followUp = new FollowUpPass(pass);
+    KernelEvents events = new KernelEvents(node, pass, followUp, nanos -> metrics.driftRepaired(nodeName, nanos));
+    forwardingWatch = new ForwardingWatch(node, pass).start();
     try {
-      dataplane();
       netlink.subscribe(events);
     } catch (NetlinkException e) {
       throw new UncheckedIOException("could not subscribe to rtnetlink events", e);
     }
-    return events;
+    return passes;
   }
 
   private NodeDataplane dataplane() {
@@ -81,6 +98,10 @@ public class AgentRuntime {
 
   @PreDestroy
   synchronized void close() {
+    if (forwardingWatch != null) {
+      forwardingWatch.close();
+      followUp.close();
+    }
     if (masquerade != null) {
       masquerade.close();
     }

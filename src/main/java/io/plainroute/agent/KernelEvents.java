@@ -1,43 +1,54 @@
 package io.plainroute.agent;
 
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
-import io.plainroute.api.v1alpha1.ClusterNetwork;
 import io.plainroute.netlink.NetlinkEvent;
+import io.plainroute.netlink.NetlinkException;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
+import java.util.function.LongConsumer;
+import org.jboss.logging.Logger;
 
 /**
- * Turns rtnetlink notifications that may mean drift — one of plainroute's routes deleted, a link
- * or an address changed, events lost — into reconciles, so a route deleted by hand is back within
- * milliseconds instead of at the next periodic resync (invariant 7).
+ * The agent's reading of rtnetlink notifications (invariant 7). What someone else did to a route,
+ * the bridge or its gateway address is put back at once, on the notification's own thread, from
+ * the last desired state ({@link NodeDataplane#onEvent}), and a pass follows later
+ * ({@link FollowUpPass}); a pass comes at once only when something plainroute owns changed in a
+ * way only a pass can handle — never for the links and addresses of every pod's veth.
  */
 final class KernelEvents implements Consumer<NetlinkEvent> {
-  private final SimpleInboundEventSource<ClusterNetwork> source = new SimpleInboundEventSource<>("kernel-events");
-  private final int protocol;
-  private final Supplier<Stream<ResourceID>> clusterNetworks;
+  private static final Logger LOG = Logger.getLogger(KernelEvents.class);
 
-  KernelEvents(int protocol, Supplier<Stream<ResourceID>> clusterNetworks) {
-    this.protocol = protocol;
-    this.clusterNetworks = clusterNetworks;
-  }
+  private final NodeDataplane dataplane;
+  private final Runnable pass;
+  private final Runnable followUp;
+  private final LongConsumer repairedInNanos;
 
-  SimpleInboundEventSource<ClusterNetwork> source() {
-    return source;
+  /**
+   * @param pass asks for a full pass now
+   * @param followUp asks for the pass that follows a repair, which need not come at once
+   * @param repairedInNanos told, for each repair, the time from reading the notification to the
+   *     kernel's acknowledgement of the repair
+   */
+  KernelEvents(NodeDataplane dataplane, Runnable pass, Runnable followUp, LongConsumer repairedInNanos) {
+    this.dataplane = dataplane;
+    this.pass = pass;
+    this.followUp = followUp;
+    this.repairedInNanos = repairedInNanos;
   }
 
   @Override
   public void accept(NetlinkEvent event) {
-    if (mayBeDrift(event)) {
-      clusterNetworks.get().forEach(source::propagateEvent);
+    long seen = System.nanoTime();
+    Reaction reaction;
+    try {
+      reaction = dataplane.onEvent(event);
+    } catch (NetlinkException e) {
+      LOG.debugf("could not repair at once after %s (%s): a pass will", event, e.getMessage());
+      reaction = Reaction.PASS;
     }
-  }
-
-  private boolean mayBeDrift(NetlinkEvent event) {
-    if (event instanceof NetlinkEvent.RouteChanged route) {
-      return route.deleted() && route.route().protocol() == protocol;
+    if (reaction == Reaction.REPAIRED) {
+      repairedInNanos.accept(System.nanoTime() - seen);
+      followUp.run();
+    } else if (reaction == Reaction.PASS) {
+      pass.run();
     }
-    return true;
   }
 }

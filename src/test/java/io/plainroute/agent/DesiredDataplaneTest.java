@@ -1,19 +1,21 @@
 package io.plainroute.agent;
 
+import static io.plainroute.agent.ApiObjects.cluster;
+import static io.plainroute.agent.ApiObjects.peer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkSpec;
 import io.plainroute.api.v1alpha1.UnreachablePeer;
+import io.plainroute.netlink.Ipv4Prefix;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DesiredDataplaneTest {
   private static final NodeNetworkSpec NODE01 = new NodeNetworkSpec("node01", "10.244.1.0/24", "10.244.1.1", "192.168.1.11");
-  private static final Optional<NodeUplink> ETH0 = Optional.of(new NodeUplink(2, "eth0", "02:00:00:00:00:11", 1500, List.of("192.168.1.0/24")));
+  private static final Optional<NodeUplink> ETH0 = Optional.of(new NodeUplink(2, "eth0", "02:00:00:00:00:11", 1500, List.of(Ipv4Prefix.parse("192.168.1.0/24"))));
 
   @Test
   void theLecturesNodeRoutesToBothPeersThroughTheirNodeIPs() {
@@ -21,14 +23,15 @@ class DesiredDataplaneTest {
         List.of(peer("node03", "10.244.3.0/24", "192.168.1.13"), peer("node02", "10.244.2.0/24", "192.168.1.12")), ETH0);
 
     assertThat(desired.bridgeName()).isEqualTo("cni0");
-    assertThat(desired.gateway()).isEqualTo("10.244.1.1/24");
+    assertThat(desired.gateway()).isEqualTo(Ipv4Prefix.parse("10.244.1.1/24"));
+    assertThat(desired.podCIDR()).isEqualTo(Ipv4Prefix.parse("10.244.1.0/24"));
     assertThat(desired.mtu()).isEqualTo(1500);
     assertThat(desired.routes()).containsExactly(
-        new PeerRoute("node02", "10.244.2.0/24", "192.168.1.12"),
-        new PeerRoute("node03", "10.244.3.0/24", "192.168.1.13"));
+        new PeerRoute("node02", Ipv4Prefix.parse("10.244.2.0/24"), Ipv4Prefix.parseAddress("192.168.1.12")),
+        new PeerRoute("node03", Ipv4Prefix.parse("10.244.3.0/24"), Ipv4Prefix.parseAddress("192.168.1.13")));
     assertThat(desired.unreachable()).isEmpty();
     assertThat(desired.masquerade()).isTrue();
-    assertThat(desired.clusterCIDRs()).containsExactly("10.244.0.0/16");
+    assertThat(desired.podRanges()).containsExactly(Ipv4Prefix.parse("10.244.0.0/16"));
   }
 
   @Test
@@ -67,16 +70,22 @@ class DesiredDataplaneTest {
     assertThat(desired.mtu()).isEqualTo(1500);
   }
 
-  private static ClusterNetworkSpec cluster() {
-    ClusterNetworkSpec spec = new ClusterNetworkSpec();
-    spec.setClusterCIDRs(List.of("10.244.0.0/16"));
-    return spec;
+  @Test
+  void nodeSubnetsHeldOutsideTheClusterRangesStayPodRanges() {
+    ClusterNetworkSpec replaced = cluster();
+    replaced.setClusterCIDRs(List.of("10.245.0.0/16"));
+    DesiredDataplane desired = DesiredDataplane.of(replaced, NODE01, List.of(
+        peer("node02", "10.244.2.0/24", "192.168.1.12"), peer("node03", "10.245.3.0/24", "192.168.1.13"),
+        peer("far", "10.244.9.0/24", "10.9.0.4")), ETH0);
+    assertThat(desired.podRanges()).containsExactly(Ipv4Prefix.parse("10.245.0.0/16"), Ipv4Prefix.parse("10.244.1.0/24"),
+        Ipv4Prefix.parse("10.244.2.0/24"), Ipv4Prefix.parse("10.244.9.0/24"));
   }
 
-  private static NodeNetwork peer(String name, String podCIDR, String nodeIP) {
-    NodeNetwork nn = new NodeNetwork();
-    nn.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    nn.setSpec(new NodeNetworkSpec(name, podCIDR, podCIDR.substring(0, podCIDR.lastIndexOf('.')) + ".1", nodeIP));
-    return nn;
+  @Test
+  void anOwnSubnetThatIsNotANetworkIsRefusedNamingTheField() {
+    NodeNetworkSpec own = new NodeNetworkSpec("node01", "10.244.1.7/24", "10.244.1.1", "192.168.1.11");
+    org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        .isThrownBy(() -> DesiredDataplane.of(cluster(), own, List.of(), ETH0))
+        .withMessageContaining("spec.podCIDR '10.244.1.7/24'");
   }
 }

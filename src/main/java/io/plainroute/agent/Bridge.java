@@ -1,0 +1,144 @@
+package io.plainroute.agent;
+
+import io.plainroute.agent.DataplaneReport.Part;
+import io.plainroute.netlink.Address;
+import io.plainroute.netlink.Ipv4Prefix;
+import io.plainroute.netlink.Link;
+import io.plainroute.netlink.NetlinkException;
+import io.plainroute.netlink.NetlinkHandle;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The bridge pods hang off: the link itself (created, up, at the desired MTU), its gateway
+ * address, and no other address (a gateway of an earlier subnet would answer for a range this
+ * node no longer owns). A pass makes it so; between passes the kernel's notifications about it
+ * are judged here, and what can be put back at once (the bridge set down, the gateway address
+ * removed) is put back from the last desired state without waiting for a pass.
+ */
+final class Bridge {
+  private static final Logger LOG = Logger.getLogger(Bridge.class);
+  static final String NETLINK_ERROR = "NetlinkError";
+
+  private final NetlinkHandle netlink;
+  /** The bridge as the last pass left it; empty before the first pass or after a failed one. */
+  private volatile Optional<Configured> configured = Optional.empty();
+
+  /** What a pass set up: the fast path repairs towards this. */
+  private record Configured(String name, int index, Ipv4Prefix gateway, int mtu) {}
+
+  Bridge(NetlinkHandle netlink) {
+    this.netlink = netlink;
+  }
+
+  /** Makes the bridge as desired; {@code repairs} gets what someone else had changed. */
+  synchronized Part ensure(DesiredDataplane desired, NodeInterfaces interfaces, List<String> repairs) {
+    String name = desired.bridgeName();
+    configured = Optional.empty();
+    try {
+      Optional<Link> existing = interfaces.link(name);
+      if (existing.isPresent() && !"bridge".equals(existing.get().kind())) {
+        return Part.failed("InterfaceNameTaken", "Interface " + name + " exists and is a " + kindOf(existing.get())
+            + " link, not a bridge: remove it or choose another spec.bridgeName.");
+      }
+      Link link = existing.isPresent() ? existing.get() : netlink.createBridge(name);
+      if (existing.isEmpty()) {
+        LOG.infof("created bridge %s", name);
+      }
+      if (link.mtu() != desired.mtu()) {
+        netlink.setMtu(link.index(), desired.mtu());
+      }
+      if (!link.up()) {
+        netlink.setLinkUp(link.index());
+        if (existing.isPresent()) {
+          repairs.add("bridge " + name + " was down");
+        }
+      }
+      Ipv4Prefix gateway = desired.gateway();
+      boolean present = false;
+      for (Address address : existing.isPresent() ? interfaces.addresses(link.index()) : List.<Address>of()) {
+        if (address.local().equals(gateway)) {
+          present = true;
+        } else {
+          netlink.deleteAddress(address);
+          LOG.infof("removed stale address %s from %s", address.local(), name);
+        }
+      }
+      if (!present) {
+        netlink.addAddress(new Address(link.index(), gateway));
+        if (existing.isPresent() && link.up()) {
+          repairs.add("gateway address " + gateway + " was missing on " + name);
+        }
+      }
+      configured = Optional.of(new Configured(name, link.index(), gateway, desired.mtu()));
+      return Part.ok("BridgeConfigured", "Bridge " + name + " is up with " + gateway + ", MTU " + desired.mtu() + ".");
+    } catch (NetlinkException e) {
+      return Part.failed(NETLINK_ERROR, "Could not configure bridge " + name + ": " + e.getMessage());
+    }
+  }
+
+  /** The bridge's index as the last pass left it, 0 when unknown. */
+  int index() {
+    return configured.map(Configured::index).orElse(0);
+  }
+
+  /**
+   * Reacts to a change of a link: the bridge set down is set up again at once; the bridge deleted,
+   * renamed or at another MTU needs a pass; other links are not the bridge's business.
+   */
+  synchronized Reaction onLink(Link link, boolean deleted) throws NetlinkException {
+    if (configured.isEmpty()) {
+      return Reaction.PASS;
+    }
+    Configured bridge = configured.get();
+    boolean isBridge = link.index() == bridge.index();
+    if (!isBridge) {
+      // A link of the bridge's name that is not the bridge we configured: it was replaced.
+      return link.name().equals(bridge.name()) ? Reaction.PASS : Reaction.IGNORE;
+    }
+    if (deleted || !link.name().equals(bridge.name())) {
+      configured = Optional.empty();
+      return Reaction.PASS;
+    }
+    if (link.mtu() != bridge.mtu()) {
+      return Reaction.PASS;
+    }
+    if (!link.up()) {
+      netlink.setLinkUp(bridge.index());
+      LOG.infof("repaired drift: bridge %s was down", bridge.name());
+      return Reaction.REPAIRED;
+    }
+    return Reaction.IGNORE;
+  }
+
+  /**
+   * Reacts to a change of an address: the gateway address removed from the bridge is added again
+   * at once; any other address appearing on the bridge needs a pass (which removes it).
+   */
+  synchronized Reaction onAddress(Address address, boolean deleted) throws NetlinkException {
+    if (configured.isEmpty()) {
+      return Reaction.PASS;
+    }
+    Configured bridge = configured.get();
+    if (address.linkIndex() != bridge.index()) {
+      return Reaction.IGNORE;
+    }
+    boolean isGateway = address.local().equals(bridge.gateway());
+    if (deleted && isGateway) {
+      try {
+        netlink.addAddress(new Address(bridge.index(), bridge.gateway()));
+      } catch (NetlinkException e) {
+        // EEXIST: put back by a pass meanwhile; anything else: the pass will say what is wrong.
+        return Reaction.PASS;
+      }
+      LOG.infof("repaired drift: gateway address %s was missing on %s", bridge.gateway(), bridge.name());
+      return Reaction.REPAIRED;
+    }
+    return deleted || isGateway ? Reaction.IGNORE : Reaction.PASS;
+  }
+
+  private static String kindOf(Link link) {
+    return link.kind().isEmpty() ? "plain" : link.kind();
+  }
+}
