@@ -8,7 +8,7 @@ import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.netlink.EventSubscription;
 import io.plainroute.netlink.NetlinkEvent;
 import io.plainroute.netlink.NetlinkHandle;
-import io.plainroute.netlink.NetworkNamespace;
+import io.plainroute.netns.NetworkNamespace;
 
 import java.io.File;
 import java.util.ArrayList;

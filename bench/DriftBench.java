@@ -2,7 +2,7 @@ import io.plainroute.netlink.EventSubscription;
 import io.plainroute.netlink.Ipv4Prefix;
 import io.plainroute.netlink.NetlinkEvent;
 import io.plainroute.netlink.NetlinkHandle;
-import io.plainroute.netlink.NetworkNamespace;
+import io.plainroute.netns.NetworkNamespace;
 import io.plainroute.netlink.Route;
 
 import java.util.ArrayList;

@@ -6,7 +6,6 @@ import io.plainroute.netlink.NetlinkException;
 import io.plainroute.netlink.NetlinkHandle;
 import io.plainroute.netlink.Route;
 import io.plainroute.netlink.RouteChange;
-import io.plainroute.netlink.Rtnetlink;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -102,7 +101,7 @@ final class RouteTable {
    * Routes of other protocols and tables are never plainroute's business.
    */
   synchronized Reaction onRoute(Route route, boolean deleted) throws NetlinkException {
-    if (route.protocol() != protocol || route.table() != Rtnetlink.RT_TABLE_MAIN) {
+    if (route.protocol() != protocol || !route.inMainTable()) {
       return Reaction.IGNORE;
     }
     Route want = wanted.get(route.destination());

@@ -6,7 +6,7 @@ import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkSpec;
 import io.plainroute.netlink.NetlinkHandle;
-import io.plainroute.netlink.NetworkNamespace;
+import io.plainroute.netns.NetworkNamespace;
 import io.plainroute.nftables.Masquerade;
 import io.plainroute.testing.KernelTestBase;
 import io.plainroute.testing.TestNamespaces;
