@@ -39,7 +39,7 @@ public class RouteBench {
   private static final int FIRST_DESTINATION = 0x0a800000;
   private static final int FIRST_GATEWAY = 0x0a600002;
   private static final String[] COLUMNS = {"plainroute add", "plainroute dump", "plainroute delete", "C add",
-      "C dump", "C delete", "ip -batch add", "ip -batch delete", "plainroute hop"};
+      "C dump", "C delete", "ip -batch add", "ip -batch delete", "plainroute hop", "C add, one gateway", "C delete, one gateway"};
 
   public static void main(String[] args) throws Exception {
     int count = Integer.parseInt(args[0]);
@@ -62,7 +62,7 @@ public class RouteBench {
       Path addBatch = batchFile(routes, "add");
       Path deleteBatch = batchFile(routes, "del");
       String[] floorCommand = {"ip", "netns", "exec", namespace, floor, "", String.valueOf(count),
-          String.valueOf(bridge), String.valueOf(PROTOCOL)};
+          String.valueOf(bridge), String.valueOf(PROTOCOL), String.valueOf(count)};
       List<double[]> samples = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
         double[] ns = new double[COLUMNS.length];
@@ -93,6 +93,15 @@ public class RouteBench {
               ns[4] = floor(floorCommand, "dump");
               ns[5] = floor(floorCommand, "del");
               events.expect();
+              // For reference: the same routes through one gateway, which the kernel shares.
+              floorCommand[9] = "1";
+              events.settle();
+              ns[9] = floor(floorCommand, "add");
+              events.expect();
+              events.settle();
+              ns[10] = floor(floorCommand, "del");
+              events.expect();
+              floorCommand[9] = String.valueOf(count);
             }
             default -> {
               events.settle();
@@ -164,6 +173,10 @@ public class RouteBench {
     row(count, "delete, µs/route", median, best, 2, 5, 7);
     System.out.printf("[routes] | %,d | dump, ms | %.1f (%.1f) | %.1f (%.1f) | | %.2fx (%.2fx) | |%n", count,
         median[1] / 1e6, best[1] / 1e6, median[4] / 1e6, best[4] / 1e6, median[1] / median[4], best[1] / best[4]);
+    System.out.printf("[routes] | %,d | for reference, C floor with one gateway for all routes: add, µs/route | |"
+        + " %.1f (%.1f) | | | |%n", count, median[9] / count / 1e3, best[9] / count / 1e3);
+    System.out.printf("[routes] | %,d | for reference, C floor with one gateway for all routes: delete, µs/route"
+        + " | | %.1f (%.1f) | | | |%n", count, median[10] / count / 1e3, best[10] / count / 1e3);
     System.out.printf("[routes] a call from another thread to the handle's adds %.2f ms (%.2f ms) of thread"
         + " wake-ups to each of the above%n", median[8] / 1e6, best[8] / 1e6);
   }
