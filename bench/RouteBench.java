@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -38,7 +39,7 @@ public class RouteBench {
   private static final int FIRST_DESTINATION = 0x0a800000;
   private static final int FIRST_GATEWAY = 0x0a600002;
   private static final String[] COLUMNS = {"plainroute add", "plainroute dump", "plainroute delete", "C add",
-      "C dump", "C delete", "ip -batch add", "ip -batch delete"};
+      "C dump", "C delete", "ip -batch add", "ip -batch delete", "plainroute hop", "C add, one gateway", "C delete, one gateway"};
 
   public static void main(String[] args) throws Exception {
     int count = Integer.parseInt(args[0]);
@@ -50,12 +51,8 @@ public class RouteBench {
       int bridge = handle.createBridge("br0").index();
       handle.setLinkUp(bridge);
       handle.addAddress(new Address(bridge, Ipv4Prefix.parse("10.96.0.1/16")));
-      LongAdder ours = new LongAdder();
-      EventSubscription events = handle.subscribe(event -> {
-        if (event instanceof NetlinkEvent.RouteChanged changed && changed.route().protocol() == PROTOCOL) {
-          ours.increment();
-        }
-      });
+      Listener events = new Listener(count);
+      EventSubscription subscription = handle.subscribe(events);
       List<Route> routes = IntStream.range(0, count)
           .mapToObj(i -> Route.via(Ipv4Prefix.of(FIRST_DESTINATION + (i << 8), 24),
               Ipv4Prefix.of(FIRST_GATEWAY + i, 32).address(), bridge, PROTOCOL))
@@ -65,7 +62,7 @@ public class RouteBench {
       Path addBatch = batchFile(routes, "add");
       Path deleteBatch = batchFile(routes, "del");
       String[] floorCommand = {"ip", "netns", "exec", namespace, floor, "", String.valueOf(count),
-          String.valueOf(bridge), String.valueOf(PROTOCOL)};
+          String.valueOf(bridge), String.valueOf(PROTOCOL), String.valueOf(count)};
       List<double[]> samples = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
         double[] ns = new double[COLUMNS.length];
@@ -73,24 +70,46 @@ public class RouteBench {
         for (int turn = 0; turn < 3; turn++) {
           switch ((round + turn) % 3) {
             case 0 -> {
+              // Timed on the handle's own thread, as the C floor times itself once it runs: a
+              // call from another thread adds two thread wake-ups, reported apart (hop).
+              events.settle();
               long start = System.nanoTime();
-              check(handle.applyRoutes(adds).isEmpty(), "plainroute add");
-              long added = System.nanoTime();
-              check(handle.routes(PROTOCOL).size() == count, "plainroute dump");
-              long dumped = System.nanoTime();
-              check(handle.applyRoutes(deletes).isEmpty(), "plainroute delete");
-              ns[0] = added - start;
-              ns[1] = dumped - added;
-              ns[2] = System.nanoTime() - dumped;
+              ns[0] = handle.submit(() -> timed(() -> check(handle.applyRoutes(adds).isEmpty(), "plainroute add")))
+                  .get();
+              ns[8] = System.nanoTime() - start - ns[0];
+              events.expect();
+              events.settle();
+              ns[1] = handle.submit(() -> timed(() -> check(handle.routes(PROTOCOL).size() == count,
+                  "plainroute dump"))).get();
+              ns[2] = handle.submit(() -> timed(() -> check(handle.applyRoutes(deletes).isEmpty(),
+                  "plainroute delete"))).get();
+              events.expect();
             }
             case 1 -> {
+              events.settle();
               ns[3] = floor(floorCommand, "add");
+              events.expect();
+              events.settle();
               ns[4] = floor(floorCommand, "dump");
               ns[5] = floor(floorCommand, "del");
+              events.expect();
+              // For reference: the same routes through one gateway, which the kernel shares.
+              floorCommand[9] = "1";
+              events.settle();
+              ns[9] = floor(floorCommand, "add");
+              events.expect();
+              events.settle();
+              ns[10] = floor(floorCommand, "del");
+              events.expect();
+              floorCommand[9] = String.valueOf(count);
             }
             default -> {
+              events.settle();
               ns[6] = timed("ip", "-n", namespace, "-batch", addBatch.toString());
+              events.expect();
+              events.settle();
               ns[7] = timed("ip", "-n", namespace, "-batch", deleteBatch.toString());
+              events.expect();
             }
           }
         }
@@ -98,10 +117,47 @@ public class RouteBench {
           samples.add(ns);
         }
       }
-      events.close();
-      report(count, samples, ours.sum(), rounds);
+      subscription.close();
+      report(count, samples, events.seen.sum(), rounds);
     } finally {
       run("ip", "netns", "del", namespace);
+    }
+  }
+
+  /**
+   * Does what the agent's listener does with a route event (match the protocol) and counts them.
+   * Before each timed operation the bench lets it catch up with the previous one, so that every
+   * client starts with the listener idle and pays alike for the notifications its changes send.
+   */
+  private static final class Listener implements Consumer<NetlinkEvent> {
+    private static final long SETTLE_NANOS = 2_000_000_000L;
+    private final LongAdder seen = new LongAdder();
+    private final int perOperation;
+    private long expected;
+
+    Listener(int perOperation) {
+      this.perOperation = perOperation;
+    }
+
+    @Override
+    public void accept(NetlinkEvent event) {
+      if (event instanceof NetlinkEvent.RouteChanged changed && changed.route().protocol() == PROTOCOL) {
+        seen.increment();
+      }
+    }
+
+    /** An operation changed every route: as many events are on their way. */
+    void expect() {
+      expected += perOperation;
+    }
+
+    /** Waits (2 s at most: events may be lost) until the listener has seen the events expected. */
+    void settle() throws InterruptedException {
+      long deadline = System.nanoTime() + SETTLE_NANOS;
+      while (seen.sum() < expected && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      expected = Math.min(expected, seen.sum());
     }
   }
 
@@ -117,6 +173,12 @@ public class RouteBench {
     row(count, "delete, µs/route", median, best, 2, 5, 7);
     System.out.printf("[routes] | %,d | dump, ms | %.1f (%.1f) | %.1f (%.1f) | | %.2fx (%.2fx) | |%n", count,
         median[1] / 1e6, best[1] / 1e6, median[4] / 1e6, best[4] / 1e6, median[1] / median[4], best[1] / best[4]);
+    System.out.printf("[routes] | %,d | for reference, C floor with one gateway for all routes: add, µs/route | |"
+        + " %.1f (%.1f) | | | |%n", count, median[9] / count / 1e3, best[9] / count / 1e3);
+    System.out.printf("[routes] | %,d | for reference, C floor with one gateway for all routes: delete, µs/route"
+        + " | | %.1f (%.1f) | | | |%n", count, median[10] / count / 1e3, best[10] / count / 1e3);
+    System.out.printf("[routes] a call from another thread to the handle's adds %.2f ms (%.2f ms) of thread"
+        + " wake-ups to each of the above%n", median[8] / 1e6, best[8] / 1e6);
   }
 
   private static void row(int count, String operation, double[] median, double[] best, int plainroute, int floor,
@@ -136,6 +198,17 @@ public class RouteBench {
       throw new IllegalStateException("route_floor " + operation + " failed");
     }
     return Double.parseDouble(out);
+  }
+
+  /** Work on the handle's thread that may throw. */
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  private static double timed(Work work) throws Exception {
+    long start = System.nanoTime();
+    work.run();
+    return System.nanoTime() - start;
   }
 
   /** Wall time of a command, as a user of ip -batch waits for it. */

@@ -4,11 +4,11 @@
  * packed into 64 KiB datagrams, none asking for an acknowledgement, each datagram closed by one
  * NLMSG_NOOP that does (netlink_rcv_skb acks it without dispatching); failures still come back.
  *
- *   route_floor add|del|dump COUNT LINK_INDEX PROTOCOL
+ *   route_floor add|del|dump COUNT LINK_INDEX PROTOCOL [GATEWAYS]
  *
- * Route i: 10.128.0.0/24 + i*256 via 10.96.0.2 + i (one on-link gateway per route, as one per
- * peer in a cluster) dev LINK_INDEX proto PROTOCOL, in the main table: the same routes as
- * RouteBench. Run it inside the namespace (ip netns exec). Prints the nanoseconds the operation
+ * Route i: 10.128.0.0/24 + i*256 via 10.96.0.2 + i % GATEWAYS (by default one on-link gateway per
+ * route, as one per peer in a cluster) dev LINK_INDEX proto PROTOCOL, in the main table: the same
+ * routes as RouteBench. Run it inside the namespace (ip netns exec). Prints the nanoseconds the operation
  * took, from the first send to the last reply; exits 1 when the kernel refused anything or a dump
  * did not show COUNT routes of PROTOCOL.
  */
@@ -38,7 +38,7 @@ static void put_attribute(char **at, int type, uint32_t value) {
   *at += RTA_ALIGN(attribute->rta_len);
 }
 
-static size_t put_route(char *at, int type, int flags, uint32_t seq, int i, int link, int protocol) {
+static size_t put_route(char *at, int type, int flags, uint32_t seq, int i, int gateways, int link, int protocol) {
   struct nlmsghdr *header = (struct nlmsghdr *) at;
   memset(at, 0, ROUTE_BYTES);
   header->nlmsg_len = ROUTE_BYTES;
@@ -54,7 +54,7 @@ static size_t put_route(char *at, int type, int flags, uint32_t seq, int i, int 
   rtm->rtm_type = RTN_UNICAST;
   char *attributes = at + NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(struct rtmsg));
   put_attribute(&attributes, RTA_DST, htonl(0x0a800000u + ((uint32_t) i << 8)));
-  put_attribute(&attributes, RTA_GATEWAY, htonl(0x0a600002u + (uint32_t) i));
+  put_attribute(&attributes, RTA_GATEWAY, htonl(0x0a600002u + (uint32_t) (i % gateways)));
   put_attribute(&attributes, RTA_OIF, (uint32_t) link);
   return ROUTE_BYTES;
 }
@@ -108,12 +108,13 @@ static void read_until(int fd, uint32_t closing, int dump, int protocol, int *re
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: %s add|del|dump COUNT LINK_INDEX PROTOCOL\n", argv[0]);
+  if (argc != 5 && argc != 6) {
+    fprintf(stderr, "usage: %s add|del|dump COUNT LINK_INDEX PROTOCOL [GATEWAYS]\n", argv[0]);
     return 2;
   }
   const char *operation = argv[1];
   int count = atoi(argv[2]), link = atoi(argv[3]), protocol = atoi(argv[4]);
+  int gateways = argc == 6 ? atoi(argv[5]) : count;
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
   struct sockaddr_nl local = {.nl_family = AF_NETLINK};
   if (fd < 0 || bind(fd, (struct sockaddr *) &local, sizeof local) < 0) {
@@ -136,7 +137,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < count;) {
       size_t length = 0;
       while (i < count && length + ROUTE_BYTES + NLMSG_HDRLEN <= DATAGRAM) {
-        length += put_route(out + length, type, flags, seq++, i++, link, protocol);
+        length += put_route(out + length, type, flags, seq++, i++, gateways, link, protocol);
       }
       uint32_t closing = seq++;
       length += put_empty(out + length, NLMSG_NOOP, NLM_F_REQUEST | NLM_F_ACK, closing, 0);

@@ -11,7 +11,6 @@ import io.plainroute.netlink.nl.MalformedMessageException;
 import io.plainroute.netlink.nl.MessageReader;
 import io.plainroute.netlink.nl.Rtnetlink;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -29,13 +28,17 @@ public final class EventSubscription implements AutoCloseable {
   private static final int SOCKET_RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
   /** How long {@link #close()} may wait for the reader to notice. */
   private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+  /** Datagrams taken per system call, and room for each: a link's notification is a few KiB. */
+  private static final int DATAGRAM_SLOTS = 16;
+  private static final int DATAGRAM_SLOT_BYTES = 32 * 1024;
 
   private final NetlinkSocket socket;
   private final Consumer<NetlinkEvent> listener;
   private final Consumer<EventSubscription> onClose;
   private final Thread reader;
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** Used by the reader thread only. */
+  /** Notifications come one to a datagram: several are read per system call. Reader thread only. */
+  private final QueuedDatagrams datagrams = new QueuedDatagrams(DATAGRAM_SLOTS, DATAGRAM_SLOT_BYTES);
   private final MessageReader messages = new MessageReader();
 
   private EventSubscription(NetlinkSocket socket, Consumer<NetlinkEvent> listener, Consumer<EventSubscription> onClose,
@@ -99,14 +102,18 @@ public final class EventSubscription implements AutoCloseable {
 
   private void readOnce() {
     try {
-      ByteBuffer datagram = socket.receive(false);
-      if (datagram != null) {
-        for (messages.reset(datagram); messages.next(); ) {
+      int received = socket.receive(datagrams, false);
+      for (int i = 0; i < received; i++) {
+        for (messages.reset(datagrams.get(i)); messages.next(); ) {
           NetlinkEvent event = decode(messages);
           if (event != null) {
             deliver(event);
           }
         }
+      }
+      if (datagrams.truncated()) {
+        LOG.log(Level.WARNING, "netlink events skipped: a notification larger than " + DATAGRAM_SLOT_BYTES + " bytes");
+        deliver(new NetlinkEvent.EventsLost());
       }
     } catch (NetlinkException | MalformedMessageException e) {
       if (!(e instanceof NetlinkException lost && lost.is(Errno.ENOBUFS))) {

@@ -28,6 +28,8 @@ final class Native {
   static final int SO_RCVBUFFORCE = 33;
   static final int MSG_TRUNC = 0x20;
   static final int MSG_DONTWAIT = 0x40;
+  /** recvmmsg: wait for the first datagram only, then take what is queued. */
+  static final int MSG_WAITFORONE = 0x10000;
 
   /**
    * The C library functions. Public only because jnr-ffi implements it in a class loader of its
@@ -52,6 +54,9 @@ final class Native {
     @ssize_t
     long recvfrom(int fd, @Out Pointer buffer, @size_t long length, int flags, @Out Pointer address,
         @In @Out Pointer addressLength);
+
+    /** Receives up to vlen datagrams in one call (struct mmsghdr[vlen]); timeout may be null. */
+    int recvmmsg(int fd, Pointer messages, int vlen, int flags, Pointer timeout);
 
     int close(int fd);
   }

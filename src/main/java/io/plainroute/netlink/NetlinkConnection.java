@@ -29,6 +29,9 @@ final class NetlinkConnection implements Closeable {
   private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
   private static final int DUMP_ATTEMPTS = 3;
   private static final String BATCH = "replies to a batch of route changes";
+  /** An error with its extended ack takes a few hundred bytes. */
+  private static final int REPLY_SLOTS = 16;
+  private static final int REPLY_SLOT_BYTES = 4096;
 
   /**
    * How much room for errors a connection asks for, and how many requests it may send in one
@@ -56,6 +59,8 @@ final class NetlinkConnection implements Closeable {
   private final Native.Memory datagram = Native.Memory.allocate(DATAGRAM_BYTES);
   private final MessageWriter writer = new MessageWriter(datagram.buffer());
   private final MessageReader reader = new MessageReader();
+  /** The replies to a batch are small, one to a datagram: several are read per system call. */
+  private final QueuedDatagrams replies = new QueuedDatagrams(REPLY_SLOTS, REPLY_SLOT_BYTES);
   private int batchLimit;
   private int nextSeq = 1;
 
@@ -131,10 +136,10 @@ final class NetlinkConnection implements Closeable {
       int closingSeq = nextSeq++;
       writer.empty(Netlink.NLMSG_NOOP, Netlink.NLM_F_REQUEST | Netlink.NLM_F_ACK, closingSeq);
       socket.send(datagram, writer.size());
-      BatchReplies replies = new BatchReplies(firstSeq, end - start, socket.portId());
-      boolean complete = readReplies(replies, end - start);
+      BatchReplies batchReplies = new BatchReplies(firstSeq, end - start, socket.portId());
+      boolean complete = readReplies(batchReplies, end - start);
       boolean[] refused = complete ? null : new boolean[end - start];
-      for (BatchReplies.Refusal refusal : replies.refusals()) {
+      for (BatchReplies.Refusal refusal : batchReplies.refusals()) {
         int index = start + refusal.index();
         failures.put(index, new NetlinkException(refusal.errno(), RouteMessages.describe(changes.get(index)),
             refusal.extendedAck()));
@@ -187,19 +192,28 @@ final class NetlinkConnection implements Closeable {
   /**
    * Reads the replies to a batch until its closing acknowledgement.
    *
-   * @return false when replies were lost (ENOBUFS)
+   * @return false when replies were lost (ENOBUFS, or one too large for its slot)
    */
-  private boolean readReplies(BatchReplies replies, int sent) throws NetlinkException {
+  private boolean readReplies(BatchReplies batch, int sent) throws NetlinkException {
     try {
-      while (!replies.complete()) {
-        replies.accept(reader.reset(receive(BATCH)));
+      while (!batch.complete()) {
+        int received = socket.receive(replies, false);
+        if (received == 0 && !replies.truncated()) {
+          throw new NetlinkException(Errno.ETIMEDOUT,
+              BATCH + ": no reply from the kernel within " + REPLY_TIMEOUT.toSeconds() + " s");
+        }
+        acceptAll(batch, received);
+        if (replies.truncated()) {
+          drainInto(batch);
+          return false;
+        }
       }
       return true;
     } catch (NetlinkException e) {
       if (!e.is(Errno.ENOBUFS)) {
         throw e;
       }
-      drainInto(replies);
+      drainInto(batch);
       batchLimit = Math.max(1, Math.min(batchLimit, sent) / 2);
       return false;
     } catch (MalformedMessageException e) {
@@ -211,13 +225,16 @@ final class NetlinkConnection implements Closeable {
    * Reads what the kernel did queue: it reports an overflow first, then hands out the rest. The
    * kernel handles a whole datagram within {@code send}, so all there will be is queued by now.
    */
-  private void drainInto(BatchReplies replies) throws NetlinkException {
-    while (!replies.complete()) {
-      ByteBuffer queued = socket.receive(true);
-      if (queued == null) {
-        return;
-      }
-      replies.accept(reader.reset(queued));
+  private void drainInto(BatchReplies batch) throws NetlinkException {
+    int received;
+    while (!batch.complete() && (received = socket.receive(replies, true)) > 0) {
+      acceptAll(batch, received);
+    }
+  }
+
+  private void acceptAll(BatchReplies batch, int received) {
+    for (int i = 0; i < received; i++) {
+      batch.accept(reader.reset(replies.get(i)));
     }
   }
 

@@ -220,10 +220,12 @@ public final class NetlinkHandle implements AutoCloseable {
   }
 
   /**
-   * Applies many route changes at once, equivalent to {@code ip -batch} but several times
-   * faster: requests go many to a datagram and their acknowledgements are read afterwards.
-   * A refused change does not stop the others. When acknowledgements are lost (ENOBUFS), the
-   * routing table is dumped again to learn which of those changes took effect.
+   * Applies many route changes at once, equivalent to {@code ip -batch} but at the kernel's own
+   * speed: changes go packed into 64 KiB datagrams without asking for acknowledgements, each
+   * datagram closed by one request that does; the kernel answers only the changes it refuses,
+   * and each refusal is mapped back to its change by sequence number. A refused change does not
+   * stop the others. When replies are lost (ENOBUFS), the routing table is dumped again to learn
+   * which of those changes took effect.
    *
    * @return the changes that did not take effect, in the order given, each with its error;
    *     empty when all did

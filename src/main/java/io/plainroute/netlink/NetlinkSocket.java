@@ -3,9 +3,9 @@ package io.plainroute.netlink;
 import static io.plainroute.netlink.Native.check;
 import static io.plainroute.netlink.Native.libc;
 
+import io.plainroute.netlink.nl.Netlink;
 import java.io.Closeable;
 import java.nio.ByteBuffer;
-import io.plainroute.netlink.nl.Netlink;
 import java.time.Duration;
 
 import jnr.ffi.Pointer;
@@ -140,6 +140,11 @@ final class NetlinkSocket implements Closeable {
         return received.buffer().limit((int) length).position(0);
       }
     }
+  }
+
+  /** Receives the datagrams queued, several per system call; see {@link QueuedDatagrams#receive}. */
+  int receive(QueuedDatagrams into, boolean dontWait) throws NetlinkException {
+    return into.receive(fd, dontWait);
   }
 
   @Override

@@ -18,6 +18,7 @@ import io.plainroute.netlink.nl.AttributeReader;
 import io.plainroute.netlink.nl.MessageReader;
 import io.plainroute.netlink.nl.MessageWriter;
 import io.plainroute.netlink.nl.RtMsg;
+import java.nio.ByteBuffer;
 
 /** IPv4 route requests ({@code RTM_*ROUTE}) and the decoding of route messages. */
 final class RouteMessages {
@@ -99,15 +100,17 @@ final class RouteMessages {
    * @return the route, or null when it is in another table or of another protocol
    */
   static Route parseIn(MessageReader message, int table, int protocol) {
-    RtMsg header = RtMsg.read(message.buffer(), message.payload());
-    if (table != RT_TABLE_UNSPEC && header.table() != table
-        || protocol != ANY_PROTOCOL && header.protocol() != protocol) {
+    ByteBuffer buffer = message.buffer();
+    int header = message.payload();
+    int headerTable = RtMsg.u8(buffer, header + RtMsg.TABLE);
+    int headerProtocol = RtMsg.u8(buffer, header + RtMsg.PROTOCOL);
+    if (table != RT_TABLE_UNSPEC && headerTable != table || protocol != ANY_PROTOCOL && headerProtocol != protocol) {
       return null;
     }
     int destination = 0;
     int gateway = 0;
     int link = 0;
-    int routeTable = header.table();
+    int routeTable = headerTable;
     for (AttributeReader attribute = message.attributes(RtMsg.SIZE); attribute.next(); ) {
       switch (attribute.type()) {
         case RTA_DST -> destination = attribute.inet4();
@@ -117,8 +120,8 @@ final class RouteMessages {
         default -> { }
       }
     }
-    return new Route(Ipv4Prefix.of(destination, header.dstLength()), gateway, link, header.protocol(),
-        header.scope(), routeTable, header.type());
+    return new Route(Ipv4Prefix.of(destination, RtMsg.u8(buffer, header + RtMsg.DST_LEN)), gateway, link,
+        headerProtocol, RtMsg.u8(buffer, header + RtMsg.SCOPE), routeTable, RtMsg.u8(buffer, header + RtMsg.TYPE));
   }
 
   private static int type(RouteChange change) {

@@ -7,9 +7,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A network namespace that a netlink handle or an nftables context works in: the current one, one
- * created by {@code ip netns add NAME}, or one given by path (e.g. {@code /proc/PID/ns/net}, or the
- * {@code CNI_NETNS} of a pod sandbox).
+ * A network namespace that a netlink handle or an nftables context works in: the current one, or
+ * one created by {@code ip netns add NAME}.
  */
 public final class NetworkNamespace {
   private static final Path IP_NETNS_DIRECTORY = Path.of("/var/run/netns");
@@ -32,11 +31,6 @@ public final class NetworkNamespace {
       throw new IllegalArgumentException("'" + name + "' is not a network namespace name");
     }
     return new NetworkNamespace(IP_NETNS_DIRECTORY.resolve(name));
-  }
-
-  /** The namespace that a file refers to, such as {@code /proc/PID/ns/net}. */
-  public static NetworkNamespace atPath(Path path) {
-    return new NetworkNamespace(path);
   }
 
   /** The namespace's file, empty for the current namespace. */

@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
  *
  * <pre>{@code
  * for (reader.reset(datagram); reader.next(); ) {
- *   if (reader.type() == NLMSG_ERROR && reader.error() != 0) { ... reader.erroredSeq() ... }
+ *   if (reader.type() == NLMSG_ERROR && reader.error() != 0) { ... reader.seq() ... }
  * }
  * }</pre>
  */
@@ -108,12 +108,6 @@ public final class MessageReader {
   public int error() {
     requireError();
     return buffer.getInt(payload());
-  }
-
-  /** Of an {@code NLMSG_ERROR}: the sequence number of the request it answers. */
-  public int erroredSeq() {
-    requireError();
-    return buffer.getInt(payload() + 4 + 8);
   }
 
   /**

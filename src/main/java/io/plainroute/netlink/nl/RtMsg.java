@@ -18,12 +18,16 @@ import java.nio.ByteBuffer;
 public record RtMsg(int family, int dstLength, int srcLength, int tos, int table, int protocol, int scope, int type,
     int flags) implements FamilyHeader {
   public static final int SIZE = 12;
+  /** Offsets of the fields that decoding a route reads in place, without a record per message. */
+  public static final int DST_LEN = 1;
+  public static final int TABLE = 4;
+  public static final int PROTOCOL = 5;
+  public static final int SCOPE = 6;
+  public static final int TYPE = 7;
 
-  /** Reads the header at an absolute offset of the buffer (host byte order). */
-  public static RtMsg read(ByteBuffer buffer, int offset) {
-    return new RtMsg(u8(buffer, offset), u8(buffer, offset + 1), u8(buffer, offset + 2), u8(buffer, offset + 3),
-        u8(buffer, offset + 4), u8(buffer, offset + 5), u8(buffer, offset + 6), u8(buffer, offset + 7),
-        buffer.getInt(offset + 8));
+  /** An unsigned byte field of the header at an absolute offset, e.g. {@code u8(buffer, at + PROTOCOL)}. */
+  public static int u8(ByteBuffer buffer, int offset) {
+    return Byte.toUnsignedInt(buffer.get(offset));
   }
 
   @Override
@@ -36,9 +40,5 @@ public record RtMsg(int family, int dstLength, int srcLength, int tos, int table
       int type) {
     buffer.put((byte) family).put((byte) dstLength).put((byte) 0).put((byte) 0).put((byte) table)
         .put((byte) protocol).put((byte) scope).put((byte) type).putInt(0);
-  }
-
-  private static int u8(ByteBuffer buffer, int offset) {
-    return Byte.toUnsignedInt(buffer.get(offset));
   }
 }
