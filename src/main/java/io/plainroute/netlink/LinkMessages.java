@@ -5,6 +5,7 @@ import static io.plainroute.netlink.IfLink.IFLA_ADDRESS;
 import static io.plainroute.netlink.IfLink.IFLA_IFNAME;
 import static io.plainroute.netlink.IfLink.IFLA_INFO_KIND;
 import static io.plainroute.netlink.IfLink.IFLA_LINKINFO;
+import static io.plainroute.netlink.IfLink.IFLA_MASTER;
 import static io.plainroute.netlink.IfLink.IFLA_MTU;
 import static io.plainroute.netlink.Netlink.NLM_F_CREATE;
 import static io.plainroute.netlink.Netlink.NLM_F_EXCL;
@@ -51,6 +52,11 @@ final class LinkMessages {
         "RTM_NEWLINK dev " + index + " mtu " + mtu);
   }
 
+  static Request setMaster(int index, int master) {
+    return Request.acknowledged(RTM_NEWLINK, 0, IfInfoMsg.of(index), writer -> writer.putU32(IFLA_MASTER, master),
+        "RTM_NEWLINK dev " + index + " master " + master);
+  }
+
   static Request delete(int index) {
     return Request.acknowledged(RTM_DELLINK, 0, IfInfoMsg.of(index), writer -> { }, "RTM_DELLINK dev " + index);
   }
@@ -62,6 +68,6 @@ final class LinkMessages {
     Attributes attributes = Attributes.parse(payload);
     return new Link(header.index(), attributes.string(IFLA_IFNAME).orElse(""), (header.flags() & IFF_UP) != 0,
         attributes.u32(IFLA_MTU).orElse(0), attributes.bytes(IFLA_ADDRESS).map(MAC::formatHex).orElse(""),
-        attributes.nested(IFLA_LINKINFO).string(IFLA_INFO_KIND).orElse(""));
+        attributes.nested(IFLA_LINKINFO).string(IFLA_INFO_KIND).orElse(""), attributes.u32(IFLA_MASTER).orElse(0));
   }
 }
