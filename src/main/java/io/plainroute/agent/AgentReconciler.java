@@ -18,6 +18,7 @@ import io.plainroute.Roles;
 import io.plainroute.api.v1alpha1.ClusterNetwork;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkStatus;
+import io.plainroute.api.v1alpha1.SubnetClaim;
 import io.plainroute.api.v1alpha1.UnreachablePeer;
 import io.plainroute.status.EventRecorder;
 import io.quarkus.arc.lookup.LookupIfProperty;
@@ -80,6 +81,10 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
             // Status changes (our own writes, the controller's Conflict) change nothing in the kernel.
             .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()))
             .build(), context),
+        // A peer's claim outlives its NodeNetwork when that is deleted by hand: its route stays.
+        new InformerEventSource<>(InformerEventSourceConfiguration.from(SubnetClaim.class, ClusterNetwork.class)
+            .withSecondaryToPrimaryMapper(c -> clusterNetworks.list().map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .build(), context),
         kernel);
   }
 
@@ -96,7 +101,7 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
       return UpdateControl.noUpdate();
     }
     List<NodeNetwork> peers = all.stream().filter(nn -> !nn.getMetadata().getName().equals(nodeName)).toList();
-    DataplaneReport report = runtime.reconcile(cn.getSpec(), own.get().getSpec(), peers);
+    DataplaneReport report = runtime.reconcile(cn.getSpec(), own.get().getSpec(), peers, subnetClaims(context));
     metrics.record(nodeName, report);
     readiness.passCompleted();
     Set<String> peerNames = peers.stream().map(nn -> nn.getMetadata().getName()).collect(Collectors.toSet());
@@ -148,6 +153,12 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
         }
       }
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<SubnetClaim> subnetClaims(Context<ClusterNetwork> context) {
+    var source = (InformerEventSource<SubnetClaim, ClusterNetwork>) context.eventSourceRetriever().getEventSourceFor(SubnetClaim.class);
+    return source.list(claim -> true).toList();
   }
 
   @SuppressWarnings("unchecked")

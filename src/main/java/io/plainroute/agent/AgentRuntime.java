@@ -7,6 +7,7 @@ import io.plainroute.api.v1alpha1.ClusterNetwork;
 import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkSpec;
+import io.plainroute.api.v1alpha1.SubnetClaim;
 import io.plainroute.netlink.NetlinkException;
 import io.plainroute.netlink.NetlinkHandle;
 import io.plainroute.netns.NetworkNamespace;
@@ -44,7 +45,7 @@ public class AgentRuntime {
     this.metrics = metrics;
   }
 
-  synchronized DataplaneReport reconcile(ClusterNetworkSpec cluster, NodeNetworkSpec own, List<NodeNetwork> peers) {
+  synchronized DataplaneReport reconcile(ClusterNetworkSpec cluster, NodeNetworkSpec own, List<NodeNetwork> peers, List<SubnetClaim> claims) {
     NodeDataplane node = dataplane();
     NodeInterfaces interfaces;
     int readErrors = 0;
@@ -56,7 +57,8 @@ public class AgentRuntime {
       readErrors = 1;
     }
     Optional<NodeUplink> uplink = DesiredDataplane.uplink(own, interfaces);
-    return node.apply(DesiredDataplane.of(cluster, own, peers, uplink), uplink, interfaces).plusNetlinkErrors(readErrors);
+    DesiredDataplane desired = DesiredDataplane.of(cluster, own, peers, uplink, node.lastRoutes(), claims);
+    return node.apply(desired, uplink, interfaces).plusNetlinkErrors(readErrors);
   }
 
   /**

@@ -6,8 +6,11 @@ import io.plainroute.netlink.Ipv4Prefix;
 import io.plainroute.netlink.Link;
 import io.plainroute.netlink.NetlinkException;
 import io.plainroute.netlink.NetlinkHandle;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,6 +27,12 @@ final class Bridge {
   private final NetlinkHandle netlink;
   /** The bridge as the last pass left it; empty before the first pass or after a failed one. */
   private volatile Optional<Configured> configured = Optional.empty();
+  /**
+   * The links seen attached to the bridge (pods' host ends), kept when the bridge goes: deleting a
+   * bridge detaches its ports first, and a bridge created again must get them back. A port leaves
+   * this set only when a pass no longer finds it.
+   */
+  private final Set<Integer> ports = new HashSet<>();
 
   /** What a pass set up: the fast path repairs towards this. */
   private record Configured(String name, int index, Ipv4Prefix gateway, int mtu) {}
@@ -46,6 +55,7 @@ final class Bridge {
       if (existing.isEmpty()) {
         LOG.infof("created bridge %s", name);
       }
+      reattachPorts(link, interfaces, repairs);
       if (link.mtu() != desired.mtu()) {
         netlink.setMtu(link.index(), desired.mtu());
       }
@@ -78,6 +88,25 @@ final class Bridge {
     }
   }
 
+  /**
+   * Keeps the set of ports up to date from the pass's snapshot and attaches again every known port
+   * that lost its bridge (the bridge was deleted and is new, or a port was taken off it): a pod
+   * whose host end hangs loose is cut off while everything else looks fine.
+   */
+  private void reattachPorts(Link bridge, NodeInterfaces interfaces, List<String> repairs) throws NetlinkException {
+    ports.retainAll(interfaces.links().stream().map(Link::index).collect(Collectors.toSet()));
+    for (Link link : interfaces.links()) {
+      if (link.master() == bridge.index()) {
+        ports.add(link.index());
+      } else if (link.master() == 0 && ports.contains(link.index())) {
+        netlink.setMaster(link.index(), bridge.index());
+        repairs.add(link.name() + " was detached from " + bridge.name());
+      } else {
+        ports.remove(link.index());
+      }
+    }
+  }
+
   /** The bridge's index as the last pass left it, 0 when unknown. */
   int index() {
     return configured.map(Configured::index).orElse(0);
@@ -93,6 +122,11 @@ final class Bridge {
     }
     Configured bridge = configured.get();
     boolean isBridge = link.index() == bridge.index();
+    // Ports that are gone leave the set at the next pass: a port taken off the bridge is
+    // announced as a deletion too (RTM_DELLINK of family AF_BRIDGE), just before the bridge's own.
+    if (!deleted && link.master() == bridge.index()) {
+      ports.add(link.index());
+    }
     if (!isBridge) {
       // A link of the bridge's name that is not the bridge we configured: it was replaced.
       return link.name().equals(bridge.name()) ? Reaction.PASS : Reaction.IGNORE;

@@ -3,6 +3,7 @@ package io.plainroute.agent;
 import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkSpec;
+import io.plainroute.api.v1alpha1.SubnetClaim;
 import io.plainroute.api.v1alpha1.UnreachablePeer;
 import io.plainroute.netlink.Ipv4Prefix;
 import java.net.Inet4Address;
@@ -11,6 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -52,14 +55,26 @@ public record DesiredDataplane(
     return address(own.getNodeIP()).flatMap(interfaces::uplink);
   }
 
+  /** {@link #of(ClusterNetworkSpec, NodeNetworkSpec, List, Optional, List, List)} with no earlier routes to keep. */
+  public static DesiredDataplane of(ClusterNetworkSpec cluster, NodeNetworkSpec own, List<NodeNetwork> peers, Optional<NodeUplink> uplink) {
+    return of(cluster, own, peers, uplink, List.of(), List.of());
+  }
+
   /**
    * @param own this node's NodeNetwork spec (podCIDR, gateway, nodeIP)
    * @param peers every other NodeNetwork
    * @param uplink the interface holding this node's IP, if found
+   * @param earlier the routes the last pass wanted
+   * @param claims every SubnetClaim: a route of {@code earlier} to a peer whose NodeNetwork is gone
+   *     stays while that peer's claim on the subnet stands. A NodeNetwork deleted by hand is
+   *     recreated by the controller with the same subnet within a second; its node still holds
+   *     the subnet and its pods still use it, so no peer's route should move meanwhile. A node
+   *     that leaves loses its claim right after its NodeNetwork, and the route goes then.
    * @throws IllegalArgumentException when this node's own spec does not hold an IPv4 subnet and a
    *     gateway address (the controller writes them, so only a hand edit gets here)
    */
-  public static DesiredDataplane of(ClusterNetworkSpec cluster, NodeNetworkSpec own, List<NodeNetwork> peers, Optional<NodeUplink> uplink) {
+  public static DesiredDataplane of(ClusterNetworkSpec cluster, NodeNetworkSpec own, List<NodeNetwork> peers, Optional<NodeUplink> uplink,
+      List<PeerRoute> earlier, List<SubnetClaim> claims) {
     int mtu = cluster.getMtu() != null && cluster.getMtu() > 0 ? cluster.getMtu() : uplink.map(NodeUplink::mtu).orElse(1500);
     Ipv4Prefix podCIDR = network(own.getPodCIDR()).orElseThrow(() -> new IllegalArgumentException(
         "spec.podCIDR '" + own.getPodCIDR() + "' of this node's NodeNetwork is not an IPv4 network such as 10.244.1.0/24"));
@@ -84,6 +99,9 @@ public record DesiredDataplane(
         unreachable.add(unreachable(name, spec == null ? null : spec.getNodeIP(), problem));
       }
     });
+    Set<String> present = peers.stream().map(nn -> nn.getMetadata().getName()).collect(Collectors.toSet());
+    earlier.stream().filter(route -> !present.contains(route.node()) && isClaimed(route, claims)).forEach(routes::add);
+    routes.sort(Comparator.comparing(PeerRoute::node));
     List<Ipv4Prefix> podRanges = new ArrayList<>(cluster.getClusterCIDRs().stream().map(cidr -> network(cidr).orElseThrow(
         () -> new IllegalArgumentException("spec.clusterCIDRs entry '" + cidr + "' is not an IPv4 network"))).toList());
     List<Ipv4Prefix> clusterRanges = List.copyOf(podRanges);
@@ -93,6 +111,11 @@ public record DesiredDataplane(
         .distinct().sorted(Comparator.comparing(Ipv4Prefix::toString)).forEach(podRanges::add);
     return new DesiredDataplane(cluster.getBridgeName(), mtu, podCIDR, gateway, nodeIP, List.copyOf(routes),
         List.copyOf(unreachable), Boolean.TRUE.equals(cluster.getMasquerade()), List.copyOf(podRanges));
+  }
+
+  private static boolean isClaimed(PeerRoute route, List<SubnetClaim> claims) {
+    return claims.stream().map(SubnetClaim::getSpec).filter(Objects::nonNull)
+        .anyMatch(claim -> route.node().equals(claim.getNodeName()) && network(claim.getCidr()).equals(Optional.of(route.podCIDR())));
   }
 
   /** Whether every address of {@code subnet} lies in {@code range}. */

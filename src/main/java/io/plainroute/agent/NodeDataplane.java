@@ -44,6 +44,12 @@ final class NodeDataplane {
     this.cniConfig = cniConfig;
   }
 
+  /** The peer routes the last pass wanted. */
+  List<PeerRoute> lastRoutes() {
+    DesiredDataplane desired = lastDesired;
+    return desired == null ? List.of() : desired.routes();
+  }
+
   /** The node's links and addresses, read once for a pass. */
   NodeInterfaces interfaces() throws NetlinkException {
     return NodeInterfaces.read(netlink);

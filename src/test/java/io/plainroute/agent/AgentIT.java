@@ -11,6 +11,9 @@ import io.plainroute.api.v1alpha1.ClusterNetwork;
 import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkStatus;
+import io.plainroute.netlink.NetlinkEvent;
+import io.plainroute.netlink.NetlinkHandle;
+import io.plainroute.netns.NetworkNamespace;
 import io.plainroute.testing.CniRuntime;
 import io.plainroute.testing.ControlPlane;
 import io.plainroute.testing.NetnsLab;
@@ -234,6 +237,39 @@ class AgentIT {
 
   @Test
   @Order(7)
+  void aNodeNetworkDeletedByHandAndRecreatedMovesNoPeersRoute() throws Exception {
+    NodeNetwork before = nodeNetwork("node02");
+    String subnet = before.getSpec().getPodCIDR();
+    List<String> deletions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<NetlinkHandle> peers = new java.util.ArrayList<>();
+    try {
+      for (String node : List.of("node01", "node03")) {
+        NetlinkHandle handle = NetlinkHandle.open(NetworkNamespace.named(lab.namespace(node)));
+        peers.add(handle);
+        handle.subscribe(event -> {
+          if (event instanceof NetlinkEvent.RouteChanged changed && changed.deleted()
+              && changed.route().destination().toString().equals(subnet)) {
+            deletions.add(node + ": " + changed.route());
+          }
+        });
+      }
+      client.resource(before).delete();
+
+      // The controller recreates it with the same subnet; the agent on node02 reports on it again.
+      await().atMost(SOON).until(() -> nodeNetworkIfAny("node02")
+          .filter(nn -> !nn.getMetadata().getUid().equals(before.getMetadata().getUid()) && subnet.equals(nn.getSpec().getPodCIDR()))
+          .isPresent() && isReady("node02"));
+      assertThat(deletions).as("route deletions on the peers while node02 kept its subnet").isEmpty();
+      for (String node : List.of("node01", "node03")) {
+        assertThat(lab.ip(node, "route", "show", "proto", PROTO)).contains(subnet + " via 192.168.1.12");
+      }
+    } finally {
+      peers.forEach(NetlinkHandle::close);
+    }
+  }
+
+  @Test
+  @Order(7)
   void aRemovedPeersRouteDisappearsFromEveryNode() {
     registerNode("node04", "192.168.1.14");
     await().atMost(SOON).until(() -> nodeNetworkIfAny("node04").isPresent());
@@ -341,7 +377,11 @@ class AgentIT {
   }
 
   private static void startAgent(String node) {
-    OperatorProcess agent = OperatorProcess.builder(plane).name(node + "-agent").role("agent")
+    startAgent(node, List.of());
+  }
+
+  private static void startAgent(String node, List<String> wrapper) {
+    OperatorProcess agent = OperatorProcess.builder(plane).name(node + "-agent").role("agent").wrappedIn(wrapper)
         .env("NODE_NAME", node)
         .systemProperty("plainroute.agent.netns", lab.namespace(node))
         .systemProperty("plainroute.agent.cni-conf-dir", cniDirs.resolve(node).toString())

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkSpec;
+import io.plainroute.api.v1alpha1.SubnetClaim;
+import io.plainroute.api.v1alpha1.SubnetClaimSpec;
 import io.plainroute.api.v1alpha1.UnreachablePeer;
 import io.plainroute.netlink.Ipv4Prefix;
 import java.util.List;
@@ -79,6 +81,26 @@ class DesiredDataplaneTest {
         peer("far", "10.244.9.0/24", "10.9.0.4")), ETH0);
     assertThat(desired.podRanges()).containsExactly(Ipv4Prefix.parse("10.245.0.0/16"), Ipv4Prefix.parse("10.244.1.0/24"),
         Ipv4Prefix.parse("10.244.2.0/24"), Ipv4Prefix.parse("10.244.9.0/24"));
+  }
+
+  @Test
+  void aPeerWhoseNodeNetworkIsGoneKeepsItsRouteWhileItsClaimStands() {
+    List<PeerRoute> earlier = DesiredDataplane.of(cluster(), NODE01, List.of(
+        peer("node02", "10.244.2.0/24", "192.168.1.12"), peer("node03", "10.244.3.0/24", "192.168.1.13")), ETH0).routes();
+
+    DesiredDataplane claimed = DesiredDataplane.of(cluster(), NODE01, List.of(peer("node03", "10.244.3.0/24", "192.168.1.13")),
+        ETH0, earlier, List.of(claim("10.244.2.0/24", "node02"), claim("10.244.3.0/24", "node03")));
+    assertThat(claimed.routes()).isEqualTo(earlier);
+
+    DesiredDataplane released = DesiredDataplane.of(cluster(), NODE01, List.of(peer("node03", "10.244.3.0/24", "192.168.1.13")),
+        ETH0, earlier, List.of(claim("10.244.2.0/24", "node07"), claim("10.244.3.0/24", "node03")));
+    assertThat(released.routes()).extracting(PeerRoute::node).containsExactly("node03");
+  }
+
+  private static SubnetClaim claim(String cidr, String node) {
+    SubnetClaim claim = new SubnetClaim();
+    claim.setSpec(new SubnetClaimSpec(cidr, node, "default"));
+    return claim;
   }
 
   @Test

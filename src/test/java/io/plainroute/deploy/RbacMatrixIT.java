@@ -43,8 +43,9 @@ class RbacMatrixIT {
       "patch,  clusternetworks.plainroute.io,          '',                no",
       "delete, clusternetworks.plainroute.io,          '',                no",
       "update, clusternetworks.plainroute.io/status,   '',                no",
-      "list,   subnetclaims.plainroute.io,             '',                no",
+      "list,   subnetclaims.plainroute.io,             '',                yes",
       "create, subnetclaims.plainroute.io,             '',                no",
+      "delete, subnetclaims.plainroute.io,             '',                no",
       // nothing else of the cluster
       "get,    nodes,                                  '',                no",
       "patch,  nodes,                                  '',                no",
