@@ -4,13 +4,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.plainroute.agent.DataplaneReport.Part;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * The agent's dataplane for Prometheus, each with a {@code node} label:
- * {@code plainroute_routes_installed} and {@code plainroute_peers_unreachable} (gauges, as the last
- * pass left them), {@code plainroute_drift_repairs_total} (things someone else changed that the
+ * {@code plainroute_routes_installed}, {@code plainroute_peers_unreachable} and
+ * {@code plainroute_node_ready} (1 when the NodeNetwork's Ready condition is True, per node for the
+ * not-Ready alert) (gauges, as the last pass left them), {@code plainroute_drift_repairs_total} (things someone else changed that the
  * agent put back) and {@code plainroute_netlink_errors_total} (failed rtnetlink requests).
  */
 @ApplicationScoped
@@ -28,12 +31,13 @@ public class AgentMetrics {
     }
     meters.routes.set(report.installedRoutes());
     meters.unreachable.set(report.unreachable().size());
+    meters.ready.set(Stream.of(report.bridge(), report.routes(), report.cniConfig(), report.masquerade()).allMatch(Part::ok) ? 1 : 0);
     meters.repairs.increment(report.driftRepairs());
     meters.netlinkErrors.increment(report.netlinkErrors());
   }
 
   private Meters register(Tags tags) {
-    Meters m = new Meters(new AtomicInteger(), new AtomicInteger(),
+    Meters m = new Meters(new AtomicInteger(), new AtomicInteger(), new AtomicInteger(),
         Counter.builder("plainroute_drift_repairs").tags(tags)
             .description("Changes made by someone else (a deleted route, a downed bridge, ...) that the agent put back").register(registry),
         Counter.builder("plainroute_netlink_errors").tags(tags)
@@ -42,8 +46,10 @@ public class AgentMetrics {
         .description("Routes to peer nodes' pod subnets installed on this node").register(registry);
     Gauge.builder("plainroute_peers_unreachable", m.unreachable, AtomicInteger::get).tags(tags)
         .description("Peer nodes this node cannot route to (see the NodeNetwork's status.unreachablePeers)").register(registry);
+    Gauge.builder("plainroute_node_ready", m.ready, AtomicInteger::get).tags(tags)
+        .description("1 when this node's dataplane is as desired (its NodeNetwork's Ready condition is True), else 0").register(registry);
     return m;
   }
 
-  private record Meters(AtomicInteger routes, AtomicInteger unreachable, Counter repairs, Counter netlinkErrors) {}
+  private record Meters(AtomicInteger routes, AtomicInteger unreachable, AtomicInteger ready, Counter repairs, Counter netlinkErrors) {}
 }
