@@ -77,8 +77,11 @@ final class WrittenNames {
   /** What each method of the code returns, to follow a call. */
   private final Map<Element, List<TreePath>> returns = new HashMap<>();
 
-  static Found in(Path sourceRoot) {
-    return new WrittenNames().scan(sourceRoot);
+  private static final Map<Path, Found> SCANNED = new HashMap<>();
+
+  /** Compiling takes seconds: the tests that ask share one scan per source tree. */
+  static synchronized Found in(Path sourceRoot) {
+    return SCANNED.computeIfAbsent(sourceRoot.toAbsolutePath(), root -> new WrittenNames().scan(sourceRoot));
   }
 
   private Found scan(Path sourceRoot) {
