@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -55,10 +57,13 @@ import javax.tools.ToolProvider;
  * has an argument of an enum type with a constant {@code Warning} (an Event type), a condition or
  * status reason otherwise. A condition type is a String parameter named {@code type} of such a
  * call without an Event type, or the argument of {@code withType} on a {@code *Condition*} builder.
+ * Reasons written by key are found too: the value after a {@code "reason"} argument
+ * ({@code Map.of("reason", R)}, {@code node.put("reason", R)}) and {@code "reason":"R"} in a JSON text.
  * Arguments that are parameters or method results pass a value on that was collected where it was
  * made. A metric is the first argument of Micrometer's {@code Counter/Gauge/Timer/...builder}.
  */
 final class WrittenNames {
+  private static final Pattern JSON_REASON = Pattern.compile("\"reason\"\\s*:\\s*\"(\\w+)\"");
   private static final Set<String> METER_TYPES = Set.of("Counter", "Gauge", "Timer", "DistributionSummary", "LongTaskTimer",
       "FunctionCounter", "FunctionTimer", "TimeGauge");
 
@@ -200,6 +205,12 @@ final class WrittenNames {
 
     @Override
     void call(Element element, List<? extends ExpressionTree> arguments) {
+      // Keyed writes, e.g. Map.of("type", T, "reason", R) or objectNode.put("reason", R).
+      for (int i = 0; i + 1 < arguments.size(); i++) {
+        if (arguments.get(i) instanceof LiteralTree key && "reason".equals(key.getValue())) {
+          add(conditionReasons, arguments.get(i + 1));
+        }
+      }
       if (!(element instanceof ExecutableElement method) || method.getParameters().size() != arguments.size()) {
         return; // unresolved, or varargs (no reason-writing method of ours has them)
       }
@@ -229,6 +240,18 @@ final class WrittenNames {
           add(conditionTypes, arguments.get(i));
         }
       }
+    }
+
+    /** A reason inside a JSON text in the code, e.g. a patch {@code {"reason":"X"}}. */
+    @Override
+    public Void visitLiteral(LiteralTree node, Void unused) {
+      if (node.getValue() instanceof String text) {
+        Matcher json = JSON_REASON.matcher(text);
+        while (json.find()) {
+          conditionReasons.computeIfAbsent(json.group(1), v -> new TreeSet<>()).add(location(node));
+        }
+      }
+      return super.visitLiteral(node, unused);
     }
 
     private static boolean isEventType(TypeMirror type) {
