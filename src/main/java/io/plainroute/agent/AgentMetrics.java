@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * The agent's dataplane for Prometheus, each with a {@code node} label:
- * {@code plainroute_routes_installed}, {@code plainroute_peers_unreachable} and
- * {@code plainroute_node_ready} (1 when the NodeNetwork's Ready condition is True, per node for the
- * not-Ready alert) (gauges, as the last pass left them), {@code plainroute_drift_repairs_total} (things someone else changed that the
- * agent put back) and {@code plainroute_netlink_errors_total} (failed rtnetlink requests).
+ * The agent's dataplane for Prometheus, each with a {@code node} label. Gauges, as the last pass
+ * left them: {@code plainroute_routes_installed}, {@code plainroute_peers_unreachable} and
+ * {@code plainroute_node_ready} (1 when the NodeNetwork's Ready condition is True: the not-Ready
+ * alert's input). Counters: {@code plainroute_drift_repairs_total} (things someone else changed
+ * that the agent put back) and {@code plainroute_netlink_errors_total} (failed rtnetlink requests).
  */
 @ApplicationScoped
 public class AgentMetrics {
