@@ -56,13 +56,14 @@ CONFIG
 }
 
 # One target per node of the lab, rewritten whenever a node joins or leaves (Prometheus rereads
-# the file by itself). Written aside and renamed: Prometheus never reads half a file.
+# the file by itself). Written aside and renamed: Prometheus never reads half a file. The
+# instance is the node's name, as config/monitoring's PodMonitor makes it (PlainrouteAgentDown).
 prometheus_targets_write() {
   local dir="$STATE/prometheus" node targets="[]"
   [ -d "$dir" ] || return 0
   for node in $(lab_nodes); do
     targets=$(jq -c --arg t "$(<"$STATE/nodes/$node/address"):$LAB_AGENT_HTTP_PORT" --arg n "$node" \
-      '. + [{targets: [$t], labels: {lab_node: $n}}]' <<<"$targets")
+      '. + [{targets: [$t], labels: {instance: $n}}]' <<<"$targets")
   done
   echo "$targets" >"$dir/agents.json.new"
   mv "$dir/agents.json.new" "$dir/agents.json"

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * control plane, scraping the controller and every agent, with the shipped alert rules (their
  * {@code for:} shortened to seconds by the lab): every dashboard query returns data, every metric
  * is documented, and breaking a node's pod network fires PlainrouteNodeNetworkNotReady for that
- * node, repairing it resolves the alert.
+ * node, repairing it resolves the alert; an agent that stops fires PlainrouteAgentDown for its node.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -45,6 +45,7 @@ class MonitoringE2E {
   static final Path DASHBOARD = Path.of("config", "monitoring", "grafana", "plainroute.json");
   static final Path GUIDE = Path.of("docs", "troubleshooting.md");
   static final String NOT_READY = "PlainrouteNodeNetworkNotReady";
+  static final String AGENT_DOWN = "PlainrouteAgentDown";
   /** The agent notices a route in its way on its next pass: at the latest its one-minute resync. */
   static final Duration ALERT_DEADLINE = Duration.ofMinutes(4);
   static final Duration POLL = Duration.ofSeconds(1);
@@ -70,13 +71,16 @@ class MonitoringE2E {
   @Order(1)
   void prometheusScrapesTheControllerAndEveryAgent() {
     Set<String> expected = new TreeSet<>();
-    expected.add("plainroute-controller " + lab.setting("CP_IP") + ":8080");
+    expected.add("plainroute-controller " + lab.setting("CP_IP") + ":8080 http://" + lab.setting("CP_IP") + ":8080/q/metrics");
     for (String node : PodCluster.nodeNames(lab.topology().nodes())) {
-      expected.add("plainroute-agent " + lab.exec(node, "ip", "-4", "-o", "addr", "show", "eth0").split("\\s+")[3].split("/")[0] + ":8080");
+      String address = lab.exec(node, "ip", "-4", "-o", "addr", "show", "eth0").split("\\s+")[3].split("/")[0];
+      // An agent's instance is its node, as the PodMonitor of config/monitoring makes it.
+      expected.add("plainroute-agent " + node + " http://" + address + ":8080/q/metrics");
     }
     Set<String> up = poll("every target scraped successfully", () -> {
       Set<String> healthy = prometheus.targets().stream().filter(t -> "up".equals(t.path("health").asText()))
-          .map(t -> t.path("labels").path("job").asText() + " " + t.path("labels").path("instance").asText())
+          .map(t -> t.path("labels").path("job").asText() + " " + t.path("labels").path("instance").asText() + " "
+              + t.path("scrapeUrl").asText())
           .collect(Collectors.toCollection(TreeSet::new));
       return healthy.equals(expected) ? Optional.of(healthy) : Optional.empty();
     }, () -> "targets: " + prometheus.targets().stream().map(t -> t.path("labels").path("instance").asText() + "="
@@ -151,10 +155,30 @@ class MonitoringE2E {
         .isEqualTo("True");
   }
 
+  @Test
+  @Order(5)
+  void anAgentThatStopsFiresAgentDownForItsNodeAndItsRestartResolvesIt() {
+    String node = "node03";
+    lab.lab("kill", "agent", node);
+    JsonNode alert = poll(AGENT_DOWN + " firing for " + node, () -> firing(AGENT_DOWN, "instance", node),
+        () -> "alerts: " + prometheus.alerts());
+    assertThat(alert.path("annotations").path("summary").asText()).isEqualTo("The plainroute agent on node " + node + " is down");
+    System.out.printf("[monitoring] agent of %s killed; %s firing: %s%n", node, AGENT_DOWN, alert);
+    lab.lab("start", "agent", node);
+    poll(AGENT_DOWN + " resolved for " + node, () -> prometheus.alerts().stream()
+        .noneMatch(a -> AGENT_DOWN.equals(a.path("labels").path("alertname").asText()))
+        ? Optional.of(true) : Optional.empty(), () -> "alerts: " + prometheus.alerts());
+    System.out.printf("[monitoring] agent of %s restarted; %s resolved%n", node, AGENT_DOWN);
+  }
+
   /** The not-Ready alert of {@code node} if it is firing (not merely pending). */
   private Optional<JsonNode> firing(String node) {
-    return prometheus.alerts().stream().filter(a -> NOT_READY.equals(a.path("labels").path("alertname").asText())
-        && node.equals(a.path("labels").path("node").asText()) && "firing".equals(a.path("state").asText())).findFirst();
+    return firing(NOT_READY, "node", node);
+  }
+
+  private Optional<JsonNode> firing(String alertname, String label, String value) {
+    return prometheus.alerts().stream().filter(a -> alertname.equals(a.path("labels").path("alertname").asText())
+        && value.equals(a.path("labels").path(label).asText()) && "firing".equals(a.path("state").asText())).findFirst();
   }
 
   /** Every expr of the dashboard, its variables set as Grafana would for "All" and a 2 s scrape. */

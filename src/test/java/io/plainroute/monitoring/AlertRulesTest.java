@@ -53,13 +53,15 @@ class AlertRulesTest {
     assertThat(alerts).extracting(AlertRules.Alert::name).contains("PlainrouteNodeNetworkNotReady",
         "PlainrouteNodesWaitingForSubnet", "PlainrouteSubnetPoolNearlyExhausted", "PlainroutePeersUnreachable",
         "PlainrouteDriftRepairsHigh", "PlainrouteNetlinkErrors", "PlainrouteNoActiveController",
-        "PlainrouteControllerNotReconciling");
+        "PlainrouteControllerNotReconciling", "PlainrouteAgentDown");
     for (AlertRules.Alert alert : alerts) {
       assertThat(alert.summary()).as("summary of %s", alert.name()).isNotBlank();
       assertThat(alert.description()).as("description of %s", alert.name()).isNotBlank();
       assertThat(alert.runbookUrl()).as("runbook_url of %s", alert.name()).contains("docs/troubleshooting.md#");
       // An alert about a node or a ClusterNetwork names it; the controller alerts name the Deployment.
-      if (alert.expr().contains("plainroute_subnets") || alert.expr().contains("plainroute_nodes_pending")) {
+      if (alert.expr().contains("plainroute-agent")) {
+        assertThat(alert.description()).as("description of %s", alert.name()).contains("node {{ $labels.instance }}");
+      } else if (alert.expr().contains("plainroute_subnets") || alert.expr().contains("plainroute_nodes_pending")) {
         assertThat(alert.description()).as("description of %s", alert.name()).contains("{{ $labels.clusternetwork }}");
       } else if (alert.expr().contains("plainroute_node_ready") || alert.expr().contains("plainroute_peers")
           || alert.expr().contains("plainroute_drift") || alert.expr().contains("plainroute_netlink")) {
