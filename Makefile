@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence clean
+.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence alerts clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -12,6 +12,12 @@ test: deps
 ## unit: unit tests only (no API server, seconds)
 unit:
 	$(MVN) test
+
+## alerts: promtool check + unit tests of the alert rules (config/monitoring/prometheus; seconds).
+##         `make test` runs the same through AlertRulesTest, and MonitoringE2E against a real Prometheus.
+alerts: deps
+	@promtool check rules config/monitoring/prometheus/plainroute-rules.yaml
+	@cd config/monitoring/prometheus && promtool test rules plainroute-rules.test.yaml
 
 ## build: the operator jar (target/quarkus-app)
 build:

@@ -17,6 +17,9 @@ need ping iputils-ping
 need jq jq
 need socat socat
 need openssl openssl
+# Alert rules: `promtool check/test rules` (AlertRulesTest) and the lab's Prometheus server
+# (lab.sh up --prometheus, MonitoringE2E).
+need promtool prometheus
 # Not commands on PATH: the reference CNI plugins the kernel tests run, and libnftables, which
 # the agent loads through jnr-ffi for its masquerade rule.
 [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
@@ -31,6 +34,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The package also enables a Prometheus service listening on every address of the machine; the
+  # tests only need its binaries (the lab runs its own server inside a network namespace).
+  if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+  fi
 fi
 
 java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')

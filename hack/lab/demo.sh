@@ -3,7 +3,8 @@
 # range 10.244.0.0/16 with one /24 per node, pods on every node reaching each other by their own
 # addresses. Builds what is missing, starts the lab (hack/lab/lab.sh) and narrates. The lab stays
 # up afterwards; `make demo-down` removes it. Settings: DEMO_LAN, DEMO_NODES, DEMO_CLUSTER_CIDR,
-# DEMO_NODE_PREFIX (defaults: the lectures').
+# DEMO_NODE_PREFIX (defaults: the lectures'); DEMO_PROMETHEUS=1 adds the lab's Prometheus with
+# plainroute's alert rules (lab.sh up --prometheus).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -68,7 +69,8 @@ fi
 
 step "2. Start the lab: a LAN, a control plane, three nodes, the plainroute controller and agents"
 "$lab" up --lan "${DEMO_LAN:-192.168.1.0/24}" --nodes "${DEMO_NODES:-3}" \
-  --cluster-cidr "${DEMO_CLUSTER_CIDR:-10.244.0.0/16}" --node-prefix "${DEMO_NODE_PREFIX:-24}" 2>&1 | indent
+  --cluster-cidr "${DEMO_CLUSTER_CIDR:-10.244.0.0/16}" --node-prefix "${DEMO_NODE_PREFIX:-24}" \
+  $([ "${DEMO_PROMETHEUS:-0}" = 1 ] && echo --prometheus) 2>&1 | indent
 source <("$lab" env)
 source "$state/lab.env"
 nodes=$("$lab" kubectl get nodes -o jsonpath='{.items[*].metadata.name}')
@@ -119,5 +121,6 @@ ip netns exec demo-$first ip route            # a node
 ip netns exec demo-$first-pod1 ping ${pod_ip[$last]}   # a pod
 hack/lab/lab.sh pod add $first pod2; hack/lab/lab.sh node add node$(printf '%02d' $(( $(wc -w <<<"$nodes") + 1 )))
 hack/lab/lab.sh status                     # processes; logs in $state/logs
+${PROMETHEUS_URL:+curl -s $PROMETHEUS_URL/api/v1/alerts     # the lab's Prometheus (DEMO_PROMETHEUS=1)}
 make demo-down                             # removes everything the demo made
 EOF

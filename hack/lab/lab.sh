@@ -7,7 +7,9 @@
 # e2e tests both drive this script. Run as root.
 #
 #   lab.sh [--name NAME] up [--lan CIDR] [--nodes N] [--cluster-cidr CIDR[,CIDR...]]
-#                          [--node-prefix LEN] [--no-network] [--owner PID]
+#                          [--node-prefix LEN] [--no-network] [--owner PID] [--prometheus]
+#     --prometheus: a Prometheus server in the control plane's namespace scraping the controller
+#     and every agent, with plainroute's alert rules (lib/prometheus.sh); `env` prints its URL
 #   lab.sh [--name NAME] down | env | status | wait-ready [SECONDS]
 #   lab.sh [--name NAME] node add NAME [IP] [--no-agent] | node delete NAME
 #   lab.sh [--name NAME] pod add NODE POD | pod del NODE POD      (add prints the pod's address)
@@ -38,6 +40,7 @@ source "$LAB_HOME/lib/addr.sh"
 source "$LAB_HOME/lib/procs.sh"
 source "$LAB_HOME/lib/cni.sh"
 source "$LAB_HOME/lib/controlplane.sh"
+source "$LAB_HOME/lib/prometheus.sh"
 
 say() {
   [ -n "${LAB_QUIET:-}" ] || echo "  $*" >&2
@@ -71,7 +74,7 @@ load_lab() {
 # --- up --------------------------------------------------------------------------------------
 
 cmd_up() {
-  local lan=192.168.1.0/24 nodes=3 cluster_cidrs=10.244.0.0/16 node_prefix=24 network=1 owner=""
+  local lan=192.168.1.0/24 nodes=3 cluster_cidrs=10.244.0.0/16 node_prefix=24 network=1 owner="" prometheus=0
   while [ $# -gt 0 ]; do
     case $1 in
       --lan) lan=$2; shift 2 ;;
@@ -80,6 +83,7 @@ cmd_up() {
       --node-prefix) node_prefix=$2; shift 2 ;;
       --no-network) network=0; shift ;;
       --owner) owner=$2; shift 2 ;;
+      --prometheus) prometheus=1; shift ;;
       *) die "up: unknown option '$1' (see the top of $0)" ;;
     esac
   done
@@ -142,6 +146,7 @@ EOF
 
   say "plainroute controller (in $(ns_name cp))"
   controller_start
+  (( prometheus == 0 )) || prometheus_start
 
   local i
   for (( i = 1; i <= nodes; i++ )); do
@@ -207,6 +212,7 @@ node_add() {
  "status": {"addresses": [{"type": "InternalIP", "address": "$address"}, {"type": "Hostname", "address": "$node"}]}}
 EOF
   (( agent == 0 )) || agent_start "$node"
+  prometheus_targets_write
 }
 
 network_declare() {
@@ -269,6 +275,7 @@ cmd_node() {
       done
       ip netns delete "$(ns_name "$node")"
       rm -rf "$STATE/nodes/$node"
+      prometheus_targets_write
       ;;
     *) die "usage: node add NAME [ADDRESS] | node delete NAME" ;;
   esac
@@ -365,6 +372,7 @@ cmd_ask() {
 cmd_env() {
   echo "export KUBECONFIG=$STATE/kubeconfig"
   echo "export PATH=$K8S_BIN:\$PATH"
+  [ -z "${PROMETHEUS_PORT:-}" ] || echo "export PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT"
 }
 
 cmd_status() {

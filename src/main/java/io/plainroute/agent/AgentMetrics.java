@@ -5,19 +5,22 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.plainroute.agent.DataplaneReport.Part;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
- * The agent's dataplane for Prometheus, each with a {@code node} label:
- * {@code plainroute_routes_installed} and {@code plainroute_peers_unreachable} (gauges, as the last
- * pass left them), {@code plainroute_drift_repairs_total} (things someone else changed that the
- * agent put back), {@code plainroute_drift_repair_seconds} (a histogram: from the kernel's
- * notification of such a change to the kernel's acknowledgement of the repair, for repairs made
- * straight from the notification) and {@code plainroute_netlink_errors_total} (failed rtnetlink
- * requests).
+ * The agent's dataplane for Prometheus, each with a {@code node} label. Gauges, as the last pass
+ * left them: {@code plainroute_routes_installed}, {@code plainroute_peers_unreachable} and
+ * {@code plainroute_node_ready} (1 when the NodeNetwork's Ready condition is True: the not-Ready
+ * alert's input). Counters: {@code plainroute_drift_repairs_total} (things someone else changed
+ * that the agent put back) and {@code plainroute_netlink_errors_total} (failed rtnetlink requests).
+ * Histogram: {@code plainroute_drift_repair_seconds}, from the kernel's notification of such a
+ * change to the kernel's acknowledgement of the repair, for repairs made straight from the
+ * notification.
  */
 @ApplicationScoped
 public class AgentMetrics {
@@ -37,6 +40,7 @@ public class AgentMetrics {
     Meters m = meters(node);
     m.routes.set(report.installedRoutes());
     m.unreachable.set(report.unreachable().size());
+    m.ready.set(Stream.of(report.bridge(), report.routes(), report.cniConfig(), report.masquerade()).allMatch(Part::ok) ? 1 : 0);
     m.repairs.increment(report.driftRepairs());
     m.netlinkErrors.increment(report.netlinkErrors());
   }
@@ -56,7 +60,7 @@ public class AgentMetrics {
   }
 
   private Meters register(Tags tags) {
-    Meters m = new Meters(new AtomicInteger(), new AtomicInteger(),
+    Meters m = new Meters(new AtomicInteger(), new AtomicInteger(), new AtomicInteger(),
         Counter.builder("plainroute_drift_repairs").tags(tags)
             .description("Changes made by someone else (a deleted route, a downed bridge, ...) that the agent put back").register(registry),
         Timer.builder("plainroute_drift_repair").tags(tags).serviceLevelObjectives(REPAIR_BUCKETS)
@@ -68,8 +72,11 @@ public class AgentMetrics {
         .description("Routes to peer nodes' pod subnets installed on this node").register(registry);
     Gauge.builder("plainroute_peers_unreachable", m.unreachable, AtomicInteger::get).tags(tags)
         .description("Peer nodes this node cannot route to (see the NodeNetwork's status.unreachablePeers)").register(registry);
+    Gauge.builder("plainroute_node_ready", m.ready, AtomicInteger::get).tags(tags)
+        .description("1 when this node's dataplane is as desired (its NodeNetwork's Ready condition is True), else 0").register(registry);
     return m;
   }
 
-  private record Meters(AtomicInteger routes, AtomicInteger unreachable, Counter repairs, Timer repairTime, Counter netlinkErrors) {}
+  private record Meters(AtomicInteger routes, AtomicInteger unreachable, AtomicInteger ready, Counter repairs, Timer repairTime,
+      Counter netlinkErrors) {}
 }

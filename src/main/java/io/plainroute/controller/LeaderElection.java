@@ -30,10 +30,11 @@ public class LeaderElection {
 
   @Produces
   @Dependent
-  LeaderElectionConfiguration leaderElection(PlainrouteConfig config, AgentDaemonSet agentDaemonSet) {
+  LeaderElectionConfiguration leaderElection(PlainrouteConfig config, AgentDaemonSet agentDaemonSet, LeadershipMetric leadership) {
     if (!Roles.CONTROLLER.equals(config.role())) {
       return null;
     }
+    leadership.waitingForLease();
     PlainrouteConfig.LeaderElection le = config.leaderElection();
     String namespace = OwnNamespace.resolve(le.namespace(), "plainroute.leader-election.namespace");
     return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(le.leaseName())
@@ -48,7 +49,10 @@ public class LeaderElection {
         // the lease ends because the process is stopping anyway.
         .withExitOnStopLeading(false)
         // Only the leader installs the agent: during an upgrade the old replica would put its image back.
-        .withLeaderCallbacks(new LeaderCallbacks(agentDaemonSet::startManaging, LeaderElection::leaseLost, leader -> { }))
+        .withLeaderCallbacks(new LeaderCallbacks(() -> {
+          leadership.startedLeading();
+          agentDaemonSet.startManaging();
+        }, LeaderElection::leaseLost, leader -> { }))
         .build();
   }
 

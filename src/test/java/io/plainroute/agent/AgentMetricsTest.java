@@ -25,6 +25,20 @@ class AgentMetricsTest {
     assertThat(registry.get("plainroute_netlink_errors").tag("node", "node01").counter().count()).isEqualTo(3);
   }
 
+  @Test
+  void readyIsOneOnlyWhenEveryPartOfTheDataplaneIsAsDesired() {
+    metrics.record("node01", report(2, List.of(), 0, 0));
+    assertThat(registry.get("plainroute_node_ready").tag("node", "node01").gauge().value()).isEqualTo(1);
+
+    Part ok = Part.ok("Ok", "fine");
+    Part failed = Part.failed("RouteFailed", "route to 10.244.1.0/24: File exists");
+    metrics.record("node01", new DataplaneReport(ok, failed, ok, ok, 1, List.of(), Optional.empty(), 0, 1));
+    assertThat(registry.get("plainroute_node_ready").tag("node", "node01").gauge().value()).isEqualTo(0);
+
+    metrics.record("node01", report(2, List.of(), 0, 0));
+    assertThat(registry.get("plainroute_node_ready").tag("node", "node01").gauge().value()).isEqualTo(1);
+  }
+
   private static DataplaneReport report(int routes, List<UnreachablePeer> unreachable, int repairs, int netlinkErrors) {
     Part ok = Part.ok("Ok", "fine");
     return new DataplaneReport(ok, ok, ok, ok, routes, unreachable, Optional.empty(), repairs, netlinkErrors);

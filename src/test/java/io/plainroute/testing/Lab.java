@@ -48,16 +48,23 @@ public final class Lab implements AutoCloseable {
 
   /** Starts a lab and waits until every node's NodeNetwork is Ready. */
   public static Lab up(Topology topology) {
+    return up(topology, new String[0]);
+  }
+
+  /** Like {@link #up(Topology)}, with more options of {@code lab.sh up} (e.g. {@code --prometheus}). */
+  public static Lab up(Topology topology, String... options) {
     run(List.of("sweep"));
     // Names become namespace names ("e4711b-node01-pod1"), so they stay short.
     String name = "e" + (ProcessHandle.current().pid() % 100_000) + (char) ('a' + LABS.getAndIncrement() % 26);
     Lab lab = new Lab(name, topology);
     ExitCleanup.register(lab);
     try {
-      lab.lab("up", "--lan", topology.lan(), "--nodes", Integer.toString(topology.nodes()),
+      List<String> up = new ArrayList<>(List.of("up", "--lan", topology.lan(), "--nodes", Integer.toString(topology.nodes()),
           "--cluster-cidr", String.join(",", topology.clusterCidrs()),
           "--node-prefix", Integer.toString(topology.nodePrefixLength()),
-          "--owner", Long.toString(ProcessHandle.current().pid()));
+          "--owner", Long.toString(ProcessHandle.current().pid())));
+      up.addAll(Arrays.asList(options));
+      lab.lab(up.toArray(String[]::new));
       return lab;
     } catch (RuntimeException | Error e) {
       lab.close();
@@ -129,6 +136,17 @@ public final class Lab implements AutoCloseable {
   /** The lab's directory: logs, kubeconfigs, each node's CNI config and IPAM state. */
   public Path state() {
     return ROOT.resolve(name);
+  }
+
+  /** A value of the lab's {@code lab.env} (LAN, CP_IP, API_PORT, PROMETHEUS_PORT, ...). */
+  public String setting(String name) {
+    try {
+      return Files.readAllLines(state().resolve("lab.env")).stream().filter(l -> l.startsWith(name + "="))
+          .map(l -> l.substring(name.length() + 1)).reduce((first, last) -> last)
+          .orElseThrow(() -> new IllegalStateException("lab " + this.name + " has no " + name + " in lab.env"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public Path logs() {
