@@ -10,6 +10,13 @@ package io.plainroute.netlink;
  * @param mac hardware address as lower-case colon-separated hex, empty when the link has none
  * @param kind driver kind from {@code IFLA_INFO_KIND}, e.g. {@code bridge}; empty for links
  *     without one (loopback, physical devices)
+ * @param master index of the link this one is enslaved to ({@code IFLA_MASTER}, e.g. the bridge
+ *     a port belongs to), 0 when none
  */
-public record Link(int index, String name, boolean up, int mtu, String mac, String kind) {
+public record Link(int index, String name, boolean up, int mtu, String mac, String kind, int master) {
+
+  /** A link that belongs to no master. */
+  public Link(int index, String name, boolean up, int mtu, String mac, String kind) {
+    this(index, name, up, mtu, mac, kind, 0);
+  }
 }

@@ -5,6 +5,7 @@ import static io.plainroute.netlink.nl.IfLink.IFLA_ADDRESS;
 import static io.plainroute.netlink.nl.IfLink.IFLA_IFNAME;
 import static io.plainroute.netlink.nl.IfLink.IFLA_INFO_KIND;
 import static io.plainroute.netlink.nl.IfLink.IFLA_LINKINFO;
+import static io.plainroute.netlink.nl.IfLink.IFLA_MASTER;
 import static io.plainroute.netlink.nl.IfLink.IFLA_MTU;
 import static io.plainroute.netlink.nl.Netlink.NLM_F_CREATE;
 import static io.plainroute.netlink.nl.Netlink.NLM_F_EXCL;
@@ -54,6 +55,11 @@ final class LinkMessages {
         "RTM_NEWLINK dev " + index + " mtu " + mtu);
   }
 
+  static Request setMaster(int index, int master) {
+    return Request.acknowledged(RTM_NEWLINK, 0, IfInfoMsg.of(index), writer -> writer.putU32(IFLA_MASTER, master),
+        "RTM_NEWLINK dev " + index + " master " + master);
+  }
+
   static Request delete(int index) {
     return Request.acknowledged(RTM_DELLINK, 0, IfInfoMsg.of(index), writer -> { }, "RTM_DELLINK dev " + index);
   }
@@ -65,16 +71,18 @@ final class LinkMessages {
     int mtu = 0;
     String mac = "";
     String kind = "";
+    int master = 0;
     for (AttributeReader attribute = message.attributes(IfInfoMsg.SIZE); attribute.next(); ) {
       switch (attribute.type()) {
         case IFLA_IFNAME -> name = attribute.string();
         case IFLA_MTU -> mtu = attribute.u32();
         case IFLA_ADDRESS -> mac = MAC.formatHex(attribute.bytes());
         case IFLA_LINKINFO -> kind = kind(attribute.nested(new AttributeReader()));
+        case IFLA_MASTER -> master = attribute.u32();
         default -> { }
       }
     }
-    return new Link(header.index(), name, (header.flags() & IFF_UP) != 0, mtu, mac, kind);
+    return new Link(header.index(), name, (header.flags() & IFF_UP) != 0, mtu, mac, kind, master);
   }
 
   private static String kind(AttributeReader linkInfo) {

@@ -147,6 +147,11 @@ public final class NetlinkHandle implements AutoCloseable {
     execute(LinkMessages.setMtu(linkIndex, mtu));
   }
 
+  /** Equivalent to: {@code ip link set dev LINK master MASTER} (e.g. a port onto a bridge). */
+  public void setMaster(int linkIndex, int masterIndex) throws NetlinkException {
+    execute(LinkMessages.setMaster(linkIndex, masterIndex));
+  }
+
   /** Equivalent to: {@code ip link del dev LINK}. */
   public void deleteLink(int linkIndex) throws NetlinkException {
     execute(LinkMessages.delete(linkIndex));

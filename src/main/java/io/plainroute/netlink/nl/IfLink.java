@@ -10,6 +10,7 @@ public final class IfLink {
   public static final int IFLA_ADDRESS = 1;
   public static final int IFLA_IFNAME = 3;
   public static final int IFLA_MTU = 4;
+  public static final int IFLA_MASTER = 10;
   public static final int IFLA_LINKINFO = 18;
 
   /** Attributes nested in {@link #IFLA_LINKINFO}. */
