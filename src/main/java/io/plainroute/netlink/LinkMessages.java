@@ -79,6 +79,7 @@ final class LinkMessages {
         case IFLA_MASTER -> master = attribute.u32();
         case IFLA_ADDRESS -> mac = MAC.formatHex(attribute.bytes());
         case IFLA_LINKINFO -> kind = kind(attribute.nested(new AttributeReader()));
+        case IFLA_MASTER -> master = attribute.u32();
         default -> { }
       }
     }

@@ -13,6 +13,9 @@ import java.util.Optional;
  * {@link #gateway()} makes them when asked.
  */
 public final class Route {
+  /** The table that {@code ip route} shows and that {@link #via} and {@link #onLink} put routes in. */
+  public static final int MAIN_TABLE = Rtnetlink.RT_TABLE_MAIN;
+
   private final Ipv4Prefix destination;
   private final int gateway;
   private final int linkIndex;
@@ -55,13 +58,12 @@ public final class Route {
    */
   public static Route via(Ipv4Prefix destination, Inet4Address gateway, int linkIndex, int protocol) {
     return new Route(destination, Ipv4Prefix.bitsOf(gateway), linkIndex, protocol, Rtnetlink.RT_SCOPE_UNIVERSE,
-        Rtnetlink.RT_TABLE_MAIN, Rtnetlink.RTN_UNICAST);
+        MAIN_TABLE, Rtnetlink.RTN_UNICAST);
   }
 
   /** A main-table unicast route straight onto a link: {@code ip route add 10.244.3.0/24 dev br0 proto 200}. */
   public static Route onLink(Ipv4Prefix destination, int linkIndex, int protocol) {
-    return new Route(destination, 0, linkIndex, protocol, Rtnetlink.RT_SCOPE_LINK, Rtnetlink.RT_TABLE_MAIN,
-        Rtnetlink.RTN_UNICAST);
+    return new Route(destination, 0, linkIndex, protocol, Rtnetlink.RT_SCOPE_LINK, MAIN_TABLE, Rtnetlink.RTN_UNICAST);
   }
 
   public Ipv4Prefix destination() {

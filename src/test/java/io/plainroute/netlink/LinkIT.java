@@ -35,6 +35,21 @@ class LinkIT extends NamespaceFixture {
   }
 
   @Test
+  void aPortIsPutOnABridgeAndShowsItsMaster() throws Exception {
+    String namespace = newNamespace();
+    NetlinkHandle handle = open(namespace);
+    Link bridge = handle.createBridge("prbr0");
+    ip(namespace, "link", "add", "prport0", "type", "veth", "peer", "name", "prport1");
+    int port = handle.link("prport0").orElseThrow().index();
+
+    handle.setMaster(port, bridge.index());
+
+    assertThat(handle.link("prport0")).hasValueSatisfying(link -> assertThat(link.master()).isEqualTo(bridge.index()));
+    assertThat(handle.link("prport1")).hasValueSatisfying(link -> assertThat(link.master()).isZero());
+    assertThat(ip(namespace, "link", "show", "dev", "prport0")).contains("master prbr0");
+  }
+
+  @Test
   void errorsNameTheirErrno() throws Exception {
     NetlinkHandle handle = open(newNamespace());
     handle.createBridge("prbr0");
