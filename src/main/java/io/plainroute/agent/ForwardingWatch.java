@@ -11,8 +11,10 @@ import org.jboss.logging.Logger;
 /**
  * Notices forwarding turned off between passes. Nothing announces a sysctl change over the
  * rtnetlink groups the agent reads, so the switches are read every {@link #PERIOD} (a few file
- * reads) and a pass is asked for when one of them is off and was not before; a switch that stays
- * off (a read-only {@code /proc/sys}) does not ask again and again.
+ * reads) and a pass is asked for whenever they change: one turned off (the pass turns it on
+ * again, or reports it), or turned on by a person after the agent could not (the pass reports
+ * Ready again). A switch that stays off (a read-only {@code /proc/sys}) does not ask again and
+ * again.
  */
 final class ForwardingWatch implements AutoCloseable {
   static final Duration PERIOD = Duration.ofMillis(500);
@@ -32,7 +34,13 @@ final class ForwardingWatch implements AutoCloseable {
     this.pass = pass;
   }
 
+  /** Reads the switches as they are now, then watches them for changes. */
   ForwardingWatch start() {
+    try {
+      last = dataplane.forwardingState();
+    } catch (IOException | RuntimeException e) {
+      LOG.debugf("could not read the forwarding switches: %s", e.getMessage());
+    }
     timer.scheduleWithFixedDelay(this::check, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
@@ -40,7 +48,7 @@ final class ForwardingWatch implements AutoCloseable {
   private void check() {
     try {
       Map<Forwarding.Switch, Boolean> now = dataplane.forwardingState();
-      if (!now.equals(last) && now.containsValue(false)) {
+      if (!now.equals(last)) {
         LOG.debugf("forwarding changed: %s", now);
         pass.run();
       }

@@ -362,6 +362,32 @@ class AgentIT {
     assertThat(lab.ip("node03", "-o", "-4", "addr", "show", "dev", "eth0")).contains("192.168.1.13/24");
   }
 
+  @Test
+  @Order(12)
+  void withProcSysReadOnlyForwardingOffIsReportedAndTheRoutesAreInstalledRegardless() {
+    agents.remove("node01").stop();
+    lab.exec("node01", "sysctl", "-qw", "net.ipv4.ip_forward=0");
+    String peerSubnet = nodeNetwork("node02").getSpec().getPodCIDR();
+    lab.ip("node01", "route", "del", peerSubnet);
+
+    // As in the DaemonSet's container: /proc/sys read-only, so the agent may not turn forwarding on.
+    startAgent("node01", List.of("unshare", "--mount", "sh", "-c",
+        "mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys && exec \"$@\"", "sh"));
+
+    await().atMost(SOON).pollInterval(Duration.ofMillis(100))
+        .until(() -> lab.ip("node01", "route", "show", "proto", PROTO).contains(peerSubnet + " via 192.168.1.12"));
+    await().atMost(SOON).untilAsserted(() -> assertThat(condition("node01", "RoutesReady")).hasValueSatisfying(c -> {
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getReason()).isEqualTo("ForwardingDisabled");
+      assertThat(c.getMessage()).contains("net.ipv4.ip_forward=0").contains("sysctl -w net.ipv4.ip_forward=1");
+    }));
+    assertThat(condition("node01", "Ready")).map(Condition::getReason).contains("ForwardingDisabled");
+    assertThat(lab.exec("node01", "cat", "/proc/sys/net/ipv4/ip_forward").strip()).isEqualTo("0");
+
+    lab.exec("node01", "sysctl", "-qw", "net.ipv4.ip_forward=1");
+    await().atMost(SOON).until(() -> isReady("node01"));
+  }
+
   private static void declareClusterNetwork() {
     ClusterNetwork cn = new ClusterNetwork();
     cn.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("default").build());
