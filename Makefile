@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench clean
+.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-startup clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -48,11 +48,18 @@ k8s:
 deps:
 	@hack/install-deps.sh
 
-## bench: route programming through plainroute's netlink layer vs `ip -batch`, side by side (root)
-bench: deps
+## bench: route programming through plainroute's netlink layer vs `ip -batch`, side by side (root);
+##        then the benchmarks below
+bench: deps bench-startup
 	@$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
 	@for n in 1000 5000 10000; do \
 	  java -cp target/classes:$$(cat target/bench-classpath.txt) bench/RouteBench.java $$n 12; done
+
+## bench-startup: agent start -> routes installed (alone, and NODES agents at once), agent RSS with
+##                the lab's peers and with PEERS peer NodeNetworks (root; the lab of hack/lab)
+PEERS ?= 1000,5000
+bench-startup: deps build
+	@bin=$$(hack/k8s/build.sh) && K8S_BIN=$$bin bench/startup-bench.sh --nodes $(NODES) --peers $(PEERS)
 
 ## demo: the lectures' 3-node cluster on one machine, in network namespaces (root); stays up
 demo:
