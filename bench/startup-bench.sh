@@ -89,7 +89,8 @@ wait_routes() { # NODE COUNT SECONDS
     [ -n "$(nth_route_ms "$1" "$2")" ] && return 0
     sleep 0.25
   done
-  echo "node $1: not $2 routes within $3 s (log: $STATE/logs/agent-$1.log)" >&2
+  echo "node $1: not $2 routes within $3 s; the end of its agent's log:" >&2
+  tail -20 "$STATE/logs/agent-$1.log" >&2
   exit 1
 }
 stop_monitors() {
