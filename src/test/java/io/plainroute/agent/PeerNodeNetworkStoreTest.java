@@ -14,10 +14,7 @@ class PeerNodeNetworkStoreTest {
 
   @Test
   void aPeerIsCachedWithItsSpecOnly() {
-    NodeNetwork peer = nodeNetwork("node02", "10.244.1.0/24");
-    store.put(store.getKey(peer), peer);
-
-    NodeNetwork cached = store.get("node02");
+    NodeNetwork cached = putAndGet(nodeNetwork("node02", "10.244.1.0/24"));
     assertThat(cached.getSpec().getPodCIDR()).isEqualTo("10.244.1.0/24");
     assertThat(cached.getMetadata().getResourceVersion()).isEqualTo("7");
     assertThat(cached.getStatus()).isNull();
@@ -26,12 +23,14 @@ class PeerNodeNetworkStoreTest {
 
   @Test
   void theOwnNodeNetworkIsCachedWhole() {
-    NodeNetwork own = nodeNetwork("node01", "10.244.0.0/24");
-    store.put(store.getKey(own), own);
-
-    NodeNetwork cached = store.get("node01");
+    NodeNetwork cached = putAndGet(nodeNetwork("node01", "10.244.0.0/24"));
     assertThat(cached.getStatus().getBridge()).isEqualTo("cni0");
     assertThat(cached.getMetadata().getManagedFields()).hasSize(1);
+  }
+
+  private NodeNetwork putAndGet(NodeNetwork nodeNetwork) {
+    store.put(store.getKey(nodeNetwork), nodeNetwork);
+    return store.get(nodeNetwork.getMetadata().getName());
   }
 
   private static NodeNetwork nodeNetwork(String name, String podCIDR) {
