@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence alerts clean
+.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence bench-startup alerts clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -55,7 +55,7 @@ deps:
 	@hack/install-deps.sh
 
 ## bench: every benchmark, each side by side with its reference or floor in the same run (root)
-bench: bench-routes bench-drift bench-convergence
+bench: bench-routes bench-drift bench-convergence bench-startup
 
 ## bench-routes: route add / dump / delete at 1,000 and 10,000 routes: plainroute's netlink layer
 ##               beside the C floor (bench/route_floor.c, built here with the system cc) and
@@ -80,6 +80,12 @@ bench-drift: deps
 bench-convergence: deps
 	@$(MVN) -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
 	@bench/with-lab.sh benchconv 3 sh -c 'java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp target/classes:$$(cat target/bench-classpath.txt) bench/ConvergenceBench.java $$LAB_STATE $$LAB_NAME 3 50'
+
+## bench-startup: agent start -> routes installed (alone, and NODES agents at once), agent RSS with
+##                the lab's peers and with PEERS peer NodeNetworks (root; the lab of hack/lab)
+PEERS ?= 1000,5000
+bench-startup: deps build
+	@bin=$$(hack/k8s/build.sh) && K8S_BIN=$$bin bench/startup-bench.sh --nodes $(NODES) --peers $(PEERS)
 
 ## demo: the lectures' 3-node cluster on one machine, in network namespaces (root); stays up
 demo:

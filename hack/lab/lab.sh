@@ -174,17 +174,17 @@ host_create() {
 }
 
 java_command() {
-  local heap=$1
-  # C1 only and a small serial heap: a lab runs several JVMs on a small machine, and these
-  # processes mostly wait. -Dplainroute-lab.dir names the lab, for procs_of_lab.
-  echo java "-Xmx$heap" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "-Dplainroute-lab.dir=$STATE" -jar "$JAR"
+  # The image's launcher, with the JVM flags of the role (PLAINROUTE_ROLE) and the class-data
+  # sharing archive next to the jar: the lab runs what a cluster runs. -Dplainroute-lab.dir names
+  # the lab, for procs_of_lab.
+  echo PLAINROUTE_APP="$(dirname "$JAR")" "$REPO/hack/jvm/launch.sh" "-Dplainroute-lab.dir=$STATE"
 }
 
 controller_start() {
   local offset
   offset=$(stat -c %s "$STATE/logs/controller.log" 2>/dev/null || echo 0)
   proc_start controller "$(ns_name cp)" env KUBECONFIG="$STATE/cp/kubeconfig" PLAINROUTE_ROLE=controller \
-    POD_NAMESPACE=kube-system $(java_command 256m)
+    POD_NAMESPACE=kube-system $(java_command)
   proc_wait_log controller 'started in' 60 "$offset"
 }
 
@@ -192,7 +192,7 @@ agent_start() {
   local node=$1
   mkdir -p "$STATE/nodes/$node/cni/net.d"
   proc_start "agent-$node" "$(ns_name "$node")" env KUBECONFIG="$STATE/node-kubeconfig" PLAINROUTE_ROLE=agent \
-    NODE_NAME="$node" PLAINROUTE_AGENT_CNI_CONF_DIR="$STATE/nodes/$node/cni/net.d" $(java_command 128m)
+    NODE_NAME="$node" PLAINROUTE_AGENT_CNI_CONF_DIR="$STATE/nodes/$node/cni/net.d" $(java_command)
 }
 
 node_add() {

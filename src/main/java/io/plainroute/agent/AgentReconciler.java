@@ -51,6 +51,8 @@ import org.jboss.logging.Logger;
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 60, timeUnit = TimeUnit.SECONDS))
 public class AgentReconciler implements Reconciler<ClusterNetwork> {
   private static final Logger LOG = Logger.getLogger(AgentReconciler.class);
+  /** NodeNetworks per list request when the informer (re)lists: bounds the heap a full list needs. */
+  private static final long INFORMER_PAGE = 500;
 
   private final AgentRuntime runtime;
   private final String nodeName;
@@ -80,6 +82,9 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
             .withSecondaryToPrimaryMapper(nn -> clusterNetworks.list().map(ResourceID::fromResource).collect(Collectors.toSet()))
             // Status changes (our own writes, the controller's Conflict) change nothing in the kernel.
             .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()))
+            // Peers' spec only (memory at thousands of nodes), listed a page at a time.
+            .withItemStore(new PeerNodeNetworkStore(nodeName))
+            .withInformerListLimit(INFORMER_PAGE)
             .build(), context),
         // A peer's claim outlives its NodeNetwork when that is deleted by hand: its route stays.
         new InformerEventSource<>(InformerEventSourceConfiguration.from(SubnetClaim.class, ClusterNetwork.class)

@@ -1,0 +1,29 @@
+#!/usr/bin/env sh
+# Starts plainroute on the JVM with the flags measured for its role (BENCHMARKS.md, "Agent
+# start-up and memory"). The image's entrypoint and the lab both start every role through this
+# file, so what the lab and `make bench` measure is what a DaemonSet runs.
+#
+#   PLAINROUTE_ROLE=agent|controller|cleanup [JAVA_OPTS=...] launch.sh [JVM ARGS...]
+#
+# PLAINROUTE_APP is the Quarkus fast-jar directory (default: this file's directory, as in the
+# image). JAVA_OPTS and the arguments come after the role's flags, so they win (e.g. -Xmx).
+set -eu
+app=${PLAINROUTE_APP:-$(cd "$(dirname "$0")" && pwd)}
+case ${PLAINROUTE_ROLE:-controller} in
+  agent | cleanup)
+    # The agent mostly waits: C1 only (C2 compiles the start-up for nothing), one serial GC
+    # thread, a heap sized to its live set (2-3 MiB plus ~4 KiB per peer NodeNetwork: 64 MiB
+    # leaves room for 5,000 peers and more), and small thread stacks and code cache.
+    role="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx64m -Xss512k -XX:ReservedCodeCacheSize=24m"
+    ;;
+  *)
+    role="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m"
+    ;;
+esac
+# The class-data sharing archive (hack/jvm/class-archive.sh, written when the jar is packaged and
+# again by the image build with the image's own JVM). A JVM it does not fit says so and runs
+# without it.
+archive=""
+[ -f "$app/plainroute.jsa" ] && archive="-XX:SharedArchiveFile=$app/plainroute.jsa"
+# shellcheck disable=SC2086 # the flag lists are split on purpose
+exec java $role $archive -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} "$@" -jar "$app/quarkus-run.jar"
