@@ -101,7 +101,7 @@ final class RouteTable {
    * Routes of other protocols and tables are never plainroute's business.
    */
   synchronized Reaction onRoute(Route route, boolean deleted) throws NetlinkException {
-    if (route.protocol() != protocol || !route.inMainTable()) {
+    if (route.protocol() != protocol || route.table() != Route.MAIN_TABLE) {
       return Reaction.IGNORE;
     }
     Route want = wanted.get(route.destination());

@@ -76,7 +76,6 @@ final class LinkMessages {
       switch (attribute.type()) {
         case IFLA_IFNAME -> name = attribute.string();
         case IFLA_MTU -> mtu = attribute.u32();
-        case IFLA_MASTER -> master = attribute.u32();
         case IFLA_ADDRESS -> mac = MAC.formatHex(attribute.bytes());
         case IFLA_LINKINFO -> kind = kind(attribute.nested(new AttributeReader()));
         case IFLA_MASTER -> master = attribute.u32();

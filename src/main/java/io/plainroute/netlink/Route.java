@@ -96,11 +96,6 @@ public final class Route {
     return table;
   }
 
-  /** Whether the route lives in the main table, where {@code ip route} without {@code table} looks. */
-  public boolean inMainTable() {
-    return table == Rtnetlink.RT_TABLE_MAIN;
-  }
-
   public int type() {
     return type;
   }
