@@ -51,9 +51,6 @@ final class Native {
     long sendto(int fd, @In Pointer buffer, @size_t long length, int flags, @In Pointer address,
         int addressLength);
 
-    @ssize_t
-    long recvfrom(int fd, @Out Pointer buffer, @size_t long length, int flags, @Out Pointer address,
-        @In @Out Pointer addressLength);
 
     /** Receives up to vlen datagrams in one call (struct mmsghdr[vlen]); timeout may be null. */
     int recvmmsg(int fd, Pointer messages, int vlen, int flags, Pointer timeout);

@@ -5,7 +5,6 @@ import io.plainroute.netlink.nl.MessageReader;
 import io.plainroute.netlink.nl.MessageWriter;
 import io.plainroute.netlink.nl.Netlink;
 import java.io.Closeable;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +28,13 @@ final class NetlinkConnection implements Closeable {
   private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
   private static final int DUMP_ATTEMPTS = 3;
   private static final String BATCH = "replies to a batch of route changes";
-  /** An error with its extended ack takes a few hundred bytes. */
-  private static final int REPLY_SLOTS = 16;
-  private static final int REPLY_SLOT_BYTES = 4096;
+  /**
+   * Datagrams read per system call, and room for each: the kernel writes a dump into datagrams of
+   * at most 32 KiB (less their bookkeeping), producing the next as the previous is read, so one
+   * {@code recvmmsg} takes several; errors and acknowledgements take a few hundred bytes.
+   */
+  private static final int REPLY_SLOTS = 8;
+  private static final int REPLY_SLOT_BYTES = 32 * 1024;
 
   /**
    * How much room for errors a connection asks for, and how many requests it may send in one
@@ -59,7 +62,6 @@ final class NetlinkConnection implements Closeable {
   private final Native.Memory datagram = Native.Memory.allocate(DATAGRAM_BYTES);
   private final MessageWriter writer = new MessageWriter(datagram.buffer());
   private final MessageReader reader = new MessageReader();
-  /** The replies to a batch are small, one to a datagram: several are read per system call. */
   private final QueuedDatagrams replies = new QueuedDatagrams(REPLY_SLOTS, REPLY_SLOT_BYTES);
   private int batchLimit;
   private int nextSeq = 1;
@@ -169,8 +171,19 @@ final class NetlinkConnection implements Closeable {
     socket.send(datagram, writer.size());
     Exchange<T> exchange = new Exchange<>(request, seq, socket.portId(), decoder);
     try {
-      while (!exchange.accept(reader.reset(receive(request.description())))) {
-        // the reply goes on in the next datagram
+      boolean complete = false;
+      while (!complete) {
+        int received = socket.receive(replies, false);
+        if (replies.truncated()) {
+          throw new NetlinkException(Errno.EMSGSIZE, request.description() + ": a reply larger than "
+              + REPLY_SLOT_BYTES + " bytes");
+        }
+        if (received == 0) {
+          throw timeout(request.description());
+        }
+        for (int i = 0; i < received; i++) {
+          complete |= exchange.accept(reader.reset(replies.get(i)));
+        }
       }
     } catch (MalformedMessageException e) {
       throw new NetlinkException(Errno.EPROTO, request.description() + ": " + e.getMessage());
@@ -199,8 +212,7 @@ final class NetlinkConnection implements Closeable {
       while (!batch.complete()) {
         int received = socket.receive(replies, false);
         if (received == 0 && !replies.truncated()) {
-          throw new NetlinkException(Errno.ETIMEDOUT,
-              BATCH + ": no reply from the kernel within " + REPLY_TIMEOUT.toSeconds() + " s");
+          throw timeout(BATCH);
         }
         acceptAll(batch, received);
         if (replies.truncated()) {
@@ -238,12 +250,8 @@ final class NetlinkConnection implements Closeable {
     }
   }
 
-  private ByteBuffer receive(String operation) throws NetlinkException {
-    ByteBuffer datagram = socket.receive(false);
-    if (datagram == null) {
-      throw new NetlinkException(Errno.ETIMEDOUT,
-          operation + ": no reply from the kernel within " + REPLY_TIMEOUT.toSeconds() + " s");
-    }
-    return datagram;
+  private static NetlinkException timeout(String operation) {
+    return new NetlinkException(Errno.ETIMEDOUT,
+        operation + ": no reply from the kernel within " + REPLY_TIMEOUT.toSeconds() + " s");
   }
 }

@@ -5,27 +5,19 @@ import static io.plainroute.netlink.Native.libc;
 
 import io.plainroute.netlink.nl.Netlink;
 import java.io.Closeable;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 
-import jnr.ffi.Pointer;
-
 /**
- * A {@code NETLINK_ROUTE} socket with its receive buffer. It belongs to the network namespace of
+ * A {@code NETLINK_ROUTE} socket. It belongs to the network namespace of
  * the thread that opened it, whichever thread uses it afterwards; it is used by one thread at a
  * time.
  */
 final class NetlinkSocket implements Closeable {
-  /** Dump datagrams are at most 32 KiB; the margin is for single replies, which are not split. */
-  private static final int DATAGRAM_BUFFER_BYTES = 64 * 1024;
   private static final int SOCKADDR_NL_SIZE = 12;
 
   private final int fd;
   private final int portId;
-  private final Native.Memory received = Native.Memory.allocate(DATAGRAM_BUFFER_BYTES);
   private final Native.Memory kernel = sockaddrNl();
-  private final Native.Memory sender = sockaddrNl();
-  private final Native.Memory senderLength = Native.Memory.allocate(4);
   private final Native.Memory option = Native.Memory.allocate(16);
   private final Native.Memory optionLength = Native.Memory.allocate(4);
   private boolean closed;
@@ -107,38 +99,6 @@ final class NetlinkSocket implements Closeable {
     } while (sent < 0 && Native.errno() == Errno.EINTR.number());
     if (check(sent, "sendto(AF_NETLINK)") != length) {
       throw new NetlinkException(Errno.EMSGSIZE, "sendto(AF_NETLINK) sent " + sent + " of " + length + " bytes");
-    }
-  }
-
-  /**
-   * Receives the next datagram from the kernel; datagrams from other processes are dropped.
-   *
-   * @param dontWait return at once when nothing is queued
-   * @return the datagram, in a buffer that the next receive reuses; null when nothing arrived,
-   *     at once with {@code dontWait}, else within the receive timeout
-   * @throws NetlinkException ENOBUFS when the kernel dropped messages for lack of buffer space
-   */
-  ByteBuffer receive(boolean dontWait) throws NetlinkException {
-    int flags = Native.MSG_TRUNC | (dontWait ? Native.MSG_DONTWAIT : 0);
-    while (true) {
-      senderLength.buffer().putInt(0, SOCKADDR_NL_SIZE);
-      long length = libc().recvfrom(fd, received.pointer(), DATAGRAM_BUFFER_BYTES, flags, sender.pointer(),
-          senderLength.pointer());
-      if (length < 0) {
-        int errno = Native.errno();
-        if (errno == Errno.EAGAIN.number()) {
-          return null;
-        }
-        if (errno != Errno.EINTR.number()) {
-          throw new NetlinkException(errno, "recvfrom(AF_NETLINK)", null);
-        }
-      } else if (length > DATAGRAM_BUFFER_BYTES) {
-        // MSG_TRUNC makes recvfrom report the datagram's real length.
-        throw new NetlinkException(Errno.EMSGSIZE, "recvfrom(AF_NETLINK): a " + length
-            + "-byte datagram does not fit the " + DATAGRAM_BUFFER_BYTES + "-byte buffer");
-      } else if (sender.buffer().getInt(4) == 0) {
-        return received.buffer().limit((int) length).position(0);
-      }
     }
   }
 
