@@ -39,6 +39,8 @@ public class AgentRuntime {
   private NodeDataplane dataplane;
   private ForwardingWatch forwardingWatch;
   private FollowUpPass followUp;
+  private CniConfigWatch cniConfigWatch;
+  private CniConfigWriter cniConfig;
 
   public AgentRuntime(PlainrouteConfig config, AgentMetrics metrics) {
     this.config = config.agent();
@@ -75,6 +77,11 @@ public class AgentRuntime {
     KernelEvents events = new KernelEvents(node, pass, followUp, nanos -> metrics.driftRepaired(nodeName, nanos));
     forwardingWatch = new ForwardingWatch(node, pass).start();
     try {
+      cniConfigWatch = CniConfigWatch.start(cniConfig.file(), pass);
+    } catch (IOException e) {
+      LOG.warnf("cannot watch %s (%s): a CNI config removed by hand comes back at the next resync", cniConfig.file(), e.getMessage());
+    }
+    try {
       netlink.subscribe(events);
     } catch (NetlinkException e) {
       throw new UncheckedIOException("could not subscribe to rtnetlink events", e);
@@ -91,7 +98,8 @@ public class AgentRuntime {
       } catch (IOException e) {
         throw new UncheckedIOException("could not open rtnetlink and nftables in " + namespace, e);
       }
-      dataplane = new NodeDataplane(netlink, config.routeProtocol(), masquerade, new CniConfigWriter(Path.of(config.cniConfDir())));
+      cniConfig = new CniConfigWriter(Path.of(config.cniConfDir()));
+      dataplane = new NodeDataplane(netlink, config.routeProtocol(), masquerade, cniConfig);
       LOG.infof("agent programs %s", namespace);
     }
     return dataplane;
@@ -103,6 +111,13 @@ public class AgentRuntime {
     if (forwardingWatch != null) {
       forwardingWatch.close();
       followUp.close();
+    }
+    if (cniConfigWatch != null) {
+      try {
+        cniConfigWatch.close();
+      } catch (IOException e) {
+        LOG.debugf("closing the CNI config watch: %s", e.getMessage());
+      }
     }
     if (masquerade != null) {
       masquerade.close();

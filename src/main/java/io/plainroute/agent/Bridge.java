@@ -107,11 +107,6 @@ final class Bridge {
     }
   }
 
-  /** The bridge's index as the last pass left it, 0 when unknown. */
-  int index() {
-    return configured.map(Configured::index).orElse(0);
-  }
-
   /**
    * Reacts to a change of a link: the bridge set down is set up again at once; the bridge deleted,
    * renamed or at another MTU needs a pass; other links are not the bridge's business.

@@ -77,7 +77,7 @@ final class Forwarding {
         repairs.add(off.name() + " was 0");
       } catch (IOException e) {
         stuck.add(off.name());
-        problems.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+        problems.add(e.getMessage());
       }
     }
     if (stuck.isEmpty()) {

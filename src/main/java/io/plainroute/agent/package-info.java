@@ -17,7 +17,10 @@
  *   <li>{@link io.plainroute.agent.KernelEvents} — rtnetlink notifications: drift of something
  *       plainroute owns is repaired straight from the notification by the part that owns it; a
  *       pass follows only for what plainroute owns (not for pods' veths). The agent's own changes
- *       are told apart by the port id the kernel stamps on them.</li>
+ *       are told apart by the port id the kernel stamps on them. {@link io.plainroute.agent.FollowUpPass}
+ *       coalesces the pass that follows repairs.</li>
+ *   <li>What no rtnetlink group announces: {@link io.plainroute.agent.ForwardingWatch} (forwarding
+ *       switches, polled) and {@link io.plainroute.agent.CniConfigWatch} (the CNI file, inotify).</li>
  * </ul>
  * The agent uses {@code netlink}, {@code nftables}, {@code status} and {@code api}; nothing uses
  * the agent.

@@ -39,6 +39,20 @@ class AgentMetricsTest {
     assertThat(registry.get("plainroute_node_ready").tag("node", "node01").gauge().value()).isEqualTo(1);
   }
 
+  @Test
+  void repairsMadeFromTheEventAreCountedAndTimedInAHistogram() {
+    metrics.driftRepaired("node01", 300_000);
+    metrics.driftRepaired("node01", 3_000_000);
+
+    assertThat(registry.get("plainroute_drift_repairs").tag("node", "node01").counter().count()).isEqualTo(2);
+    var timer = registry.get("plainroute_drift_repair").tag("node", "node01").timer();
+    assertThat(timer.count()).isEqualTo(2);
+    assertThat(timer.takeSnapshot().histogramCounts()).anySatisfy(bucket -> {
+      assertThat(bucket.bucket(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(1.0);
+      assertThat(bucket.count()).isEqualTo(1.0);
+    });
+  }
+
   private static DataplaneReport report(int routes, List<UnreachablePeer> unreachable, int repairs, int netlinkErrors) {
     Part ok = Part.ok("Ok", "fine");
     return new DataplaneReport(ok, ok, ok, ok, routes, unreachable, Optional.empty(), repairs, netlinkErrors);
