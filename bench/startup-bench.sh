@@ -65,6 +65,10 @@ cpu_ms() { awk -v hz="$hz" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat
 rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 agent_pid() { cat "$STATE/pids/agent-$1"; }
 secs() { awk -v ms="$1" 'BEGIN {printf "%.2f", ms / 1000}'; }
+heap_used() {
+  jcmd "$1" GC.heap_info 2>/dev/null \
+    | awk '/generation/ && match($0, /used [0-9]+K/) {used += substr($0, RSTART + 5, RLENGTH - 6)} END {printf "%.0f", used / 1024}'
+}
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 # Each node as a fresh node: no routes of ours, no bridge.
@@ -238,10 +242,11 @@ for peers in ${PEERS//,/ }; do
   routes_ms=$(( $(nth_route_ms $node "$want") - $(start_ms "$pid") ))
   sleep 5
   rss=$(rss_mib "$pid")
-  heap=$(jcmd "$pid" GC.heap_info 2>/dev/null \
-    | awk '/generation/ && match($0, /used [0-9]+K/) {used += substr($0, RSTART + 5, RLENGTH - 6)} END {printf "%.0f", used / 1024}')
+  heap=$(heap_used "$pid")
+  jcmd "$pid" GC.run >/dev/null 2>&1 || true
+  live=$(heap_used "$pid")
   say "$peers peers + $(( NODES - 1 )) lab nodes ($peers NodeNetworks created in $created_s s):" \
-    "start -> $want routes $(secs "$routes_ms") s; RSS $rss MiB, heap used $heap MiB"
+    "start -> $want routes $(secs "$routes_ms") s; RSS $rss MiB, heap used $heap MiB ($live MiB live after a full GC)"
   lab kill agent $node
   stop_monitors
 done
