@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,6 +29,9 @@ final class NodeNetworkAvailability {
   private static final Logger LOG = Logger.getLogger(NodeNetworkAvailability.class);
   static final String TYPE = "NetworkUnavailable";
   static final String AVAILABLE = "PlainrouteReady";
+  /** Ready reasons that are about a peer's placement or data, not this node. */
+  private static final Set<String> PEERS_PROBLEMS =
+      Set.of(DesiredDataplane.PEER_NOT_ON_LINK, DesiredDataplane.NO_NODE_IP, DesiredDataplane.INVALID_POD_CIDR);
 
   private final KubernetesClient client;
   private final String nodeName;
@@ -41,11 +45,18 @@ final class NodeNetworkAvailability {
     this.clock = clock;
   }
 
-  /** Follows the NodeNetwork's Ready (which also says False for a Conflict). Throws the API error when the write fails. */
+  /**
+   * Follows the NodeNetwork's Ready (which also says False for a Conflict), except when only some
+   * peers cannot be routed because of where those peers are: one node put on another network must
+   * not taint every other node. Throws the API error when the write fails.
+   */
   void follow(NodeNetworkStatus status) {
     status.getConditions().stream().filter(c -> Conditions.READY.equals(c.getType())).findFirst().ifPresent(ready -> {
       if (Conditions.TRUE.equals(ready.getStatus())) {
         available("plainroute programmed this node's pod network: " + ready.getMessage());
+      } else if (PEERS_PROBLEMS.contains(ready.getReason())) {
+        available("plainroute programmed this node's pod network; some peers get no route (" + ready.getReason()
+            + "): see this node's NodeNetwork.");
       } else {
         unavailable(ready.getReason(), ready.getMessage());
       }
