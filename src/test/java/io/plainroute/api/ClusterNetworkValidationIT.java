@@ -162,6 +162,13 @@ class ClusterNetworkValidationIT {
         .hasMessageContaining(message);
   }
 
+  @Test
+  void refusesAPodCIDRWithHostBits(ControlPlane plane) {
+    assertThatThrownBy(() -> plane.client().resource(nodeNetwork("10.244.1.5/24", "10.244.1.4", "192.168.1.11")).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        .hasMessageContaining("spec.podCIDR must be an IPv4 network in canonical form");
+  }
+
   @ParameterizedTest(name = "a NodeNetwork with nodeIP {0} is refused")
   @CsvSource({"127.0.0.1", "0.0.0.0", "169.254.3.4", "224.0.0.5", "255.255.255.255"})
   void refusesANodeIPPeersCannotRouteTo(String nodeIP, ControlPlane plane) {

@@ -36,6 +36,10 @@ public class NodeNetworkSpec {
   @Size(max = 18)
   @JsonPropertyDescription("The node's pod subnet, cut from the ClusterNetwork's ranges.")
   @ValidationRule(value = "isCIDR(self) && cidr(self).ip().family() == 4", message = "spec.podCIDR must be an IPv4 CIDR", reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = "!isCIDR(self) || string(cidr(self).masked()) == self",
+      message = "spec.podCIDR must be an IPv4 network in canonical form, like 10.244.1.0/24 (no host bits set, no leading zeros): routes and the CNI config are cut from it",
+      reason = "FieldValueInvalid")
   @ValidationRule(value = "self == oldSelf", message = "spec.podCIDR is immutable: pods on the node hold addresses from it, and the node keeps its subnet for as long as the Node exists (deleting the NodeNetwork or its SubnetClaim gives the same subnet back). To give the node another subnet, drain it and delete the Node; it gets a free subnet when it registers again", reason = "FieldValueForbidden")
   private String podCIDR;
 
