@@ -13,8 +13,9 @@
 #   lab.sh [--name NAME] down | env | status | wait-ready [SECONDS]
 #   lab.sh [--name NAME] node add NAME [IP] [--no-agent] | node delete NAME
 #   lab.sh [--name NAME] pod add NODE POD | pod del NODE POD      (add prints the pod's address)
-#   lab.sh [--name NAME] kill controller|agent NODE               (SIGKILL, like a crash)
-#   lab.sh [--name NAME] start controller|agent NODE
+#   lab.sh [--name NAME] kill controller|agent NODE     (SIGKILL, like a crash: restarted after 1 s, as by a kubelet)
+#   lab.sh [--name NAME] stop controller|agent NODE     (stopped for good, until start)
+#   lab.sh [--name NAME] start controller|agent NODE    (nothing to do if it runs)
 #   lab.sh [--name NAME] exec WHERE COMMAND...                    (WHERE: cp, out, node01, node01-pod1)
 #   lab.sh [--name NAME] kubectl ARGS...
 #   lab.sh [--name NAME] echo-server WHERE [PORT]    (UDP: answers each datagram with the sender's address)
@@ -183,7 +184,9 @@ java_command() {
 controller_start() {
   local offset
   offset=$(stat -c %s "$STATE/logs/controller.log" 2>/dev/null || echo 0)
-  proc_start controller "$(ns_name cp)" env KUBECONFIG="$STATE/cp/kubeconfig" PLAINROUTE_ROLE=controller \
+  # Supervised, as the controller's Deployment would be: restarted whenever it exits (a controller
+  # that lost its lease during an API server outage exits by design).
+  proc_supervise controller "$(ns_name cp)" env KUBECONFIG="$STATE/cp/kubeconfig" PLAINROUTE_ROLE=controller \
     POD_NAMESPACE=kube-system $(java_command)
   proc_wait_log controller 'started in' 60 "$offset"
 }
@@ -191,7 +194,7 @@ controller_start() {
 agent_start() {
   local node=$1
   mkdir -p "$STATE/nodes/$node/cni/net.d"
-  proc_start "agent-$node" "$(ns_name "$node")" env KUBECONFIG="$STATE/node-kubeconfig" PLAINROUTE_ROLE=agent \
+  proc_supervise "agent-$node" "$(ns_name "$node")" env KUBECONFIG="$STATE/node-kubeconfig" PLAINROUTE_ROLE=agent \
     NODE_NAME="$node" PLAINROUTE_AGENT_CNI_CONF_DIR="$STATE/nodes/$node/cni/net.d" $(java_command)
 }
 
@@ -327,19 +330,28 @@ cmd_pod() {
 
 cmd_kill() {
   case ${1:-} in
-    controller) proc_stop controller KILL ;;
-    agent) [ -n "${2:-}" ] || die "usage: kill agent NODE"; proc_stop "agent-$2" KILL ;;
+    controller) proc_kill controller ;;
+    agent) [ -n "${2:-}" ] || die "usage: kill agent NODE"; proc_kill "agent-$2" ;;
     *) die "usage: kill controller | kill agent NODE" ;;
   esac
 }
 
+cmd_stop() {
+  case ${1:-} in
+    controller) proc_stop controller ;;
+    agent) [ -n "${2:-}" ] || die "usage: stop agent NODE"; proc_stop "agent-$2" ;;
+    *) die "usage: stop controller | stop agent NODE" ;;
+  esac
+}
+
+# Starts a stopped component; one that runs, or that its supervisor is about to restart after a
+# kill, is left alone.
 cmd_start() {
   case ${1:-} in
-    controller) proc_alive controller && die "the controller is running"; controller_start ;;
+    controller) proc_supervised controller || proc_alive controller || controller_start ;;
     agent)
       [ -d "$STATE/nodes/${2:-}" ] || die "usage: start agent NODE (a node of the lab)"
-      proc_alive "agent-$2" && die "the agent of $2 is running"
-      agent_start "$2"
+      proc_supervised "agent-$2" || proc_alive "agent-$2" || agent_start "$2"
       ;;
     *) die "usage: start controller | start agent NODE" ;;
   esac
@@ -377,9 +389,11 @@ cmd_env() {
 
 cmd_status() {
   echo "lab $LAB_NAME: LAN $LAN, control plane $CP_IP (API 127.0.0.1:$API_PORT), outside $OUT_IP"
-  local name
-  for name in $(ls "$STATE/pids" 2>/dev/null); do
-    printf '  %-28s %s\n' "$name" "$(proc_alive "$name" && echo "running (pid $(proc_pid "$name"))" || echo stopped)"
+  local name state
+  for name in $(ls "$STATE/pids" 2>/dev/null | grep -v '\.supervisor$'); do
+    state=$(proc_alive "$name" && echo "running (pid $(proc_pid "$name"))" || echo stopped)
+    proc_supervised "$name" && state="$state, supervised"
+    printf '  %-28s %s\n' "$name" "$state"
   done
 }
 
@@ -447,6 +461,7 @@ case $command in
       node) cmd_node "$@" ;;
       pod) cmd_pod "$@" ;;
       kill) cmd_kill "$@" ;;
+      stop) cmd_stop "$@" ;;
       start) cmd_start "$@" ;;
       exec) cmd_exec "$@" ;;
       kubectl) lab_kubectl "$@" ;;

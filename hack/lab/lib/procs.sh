@@ -24,6 +24,33 @@ proc_start() {
   done
 }
 
+# proc_supervise NAME NETNS COMMAND...: like proc_start, under lib/supervise.sh, which starts the
+# command again whenever it exits (see there). NAME's pid file names the command, so `kill` hits
+# the component (and the supervisor restarts it); NAME.supervisor names the supervisor.
+proc_supervise() {
+  local name=$1 netns=$2 i
+  shift 2
+  mkdir -p "$STATE/logs" "$STATE/pids"
+  rm -f "$STATE/pids/$name"
+  setsid bash "$LAB_HOME/lib/supervise.sh" "$STATE" "$name" "$netns" "$@" </dev/null >>"$STATE/logs/$name.log" 2>&1 &
+  echo "$!" >"$STATE/pids/$name.supervisor"
+  for (( i = 0; i < 250; i++ )); do
+    [ -f "$STATE/pids/$name" ] && proc_alive "$name" && return 0
+    sleep 0.02
+  done
+}
+
+proc_supervised() {
+  proc_alive "$1.supervisor"
+}
+
+# proc_kill NAME: SIGKILL the component only, like a crash; its supervisor starts it again.
+proc_kill() {
+  local pid
+  pid=$(proc_pid "$1") || return 0
+  kill -s KILL "$pid" 2>/dev/null || true
+}
+
 proc_pid() {
   local file="$STATE/pids/$1" pid
   [ -f "$file" ] || return 1
@@ -52,9 +79,11 @@ proc_alive() {
   proc_pid "$1" >/dev/null
 }
 
-# proc_stop NAME [SIGNAL]: TERM (default) then KILL after 10 s; KILL means a crash, at once.
+# proc_stop NAME [SIGNAL]: TERM (default) then KILL after 10 s; KILL means a crash, at once. A
+# supervised process's supervisor is stopped first, so that nothing starts it again.
 proc_stop() {
   local name=$1 signal=${2:-TERM} pid i
+  [ -f "$STATE/pids/$name.supervisor" ] && proc_stop "$name.supervisor"
   pid=$(proc_pid "$name") || { rm -f "$STATE/pids/$name"; return 0; }
   kill -s "$signal" "$pid" 2>/dev/null || true
   for (( i = 0; i < 100; i++ )); do
@@ -68,10 +97,12 @@ proc_stop() {
   rm -f "$STATE/pids/$name"
 }
 
-# procs_stop_all NAME...: like proc_stop, for several processes at once.
+# procs_stop_all NAME...: like proc_stop, for several processes at once (a supervisor goes with
+# the process it supervises).
 procs_stop_all() {
   local name stoppers=()
   for name in "$@"; do
+    [[ $name == *.supervisor ]] && continue
     proc_stop "$name" &
     stoppers+=($!)
   done

@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.plainroute.PlainrouteConfig;
 import io.plainroute.Roles;
 import io.plainroute.api.v1alpha1.ClusterNetwork;
+import io.plainroute.api.v1alpha1.Conditions;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkStatus;
 import io.plainroute.api.v1alpha1.SubnetClaim;
@@ -61,6 +62,9 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
   private final AgentMetrics metrics;
   private final AgentReadiness readiness;
   private final EventRecorder events;
+  private final NodeNetworkAvailability availability;
+  private final StatusWriteBackoff statusBackoff = new StatusWriteBackoff();
+  private final OwnStatusWrites ownWrites;
 
   public AgentReconciler(AgentRuntime runtime, PlainrouteConfig config, KubernetesClient client, AgentMetrics metrics,
       @Readiness AgentReadiness readiness) {
@@ -71,6 +75,8 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
     this.metrics = metrics;
     this.readiness = readiness;
     this.events = new EventRecorder(client, "plainroute-agent", nodeName);
+    this.availability = new NodeNetworkAvailability(client, nodeName, Clock.systemUTC());
+    this.ownWrites = new OwnStatusWrites(client.getKubernetesSerialization());
   }
 
   @Override
@@ -80,8 +86,10 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
     return List.of(
         new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeNetwork.class, ClusterNetwork.class)
             .withSecondaryToPrimaryMapper(nn -> clusterNetworks.list().map(ResourceID::fromResource).collect(Collectors.toSet()))
-            // Status changes (our own writes, the controller's Conflict) change nothing in the kernel.
-            .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()))
+            // Status changes (our own writes) change nothing in the kernel; the controller's
+            // Conflict changes what Ready says.
+            .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec())
+                || nn.getMetadata().getName().equals(nodeName) && !Objects.equals(conflictOf(nn), conflictOf(old)))
             // Peers' spec only (memory at thousands of nodes), listed a page at a time.
             .withItemStore(new PeerNodeNetworkStore(nodeName))
             .withInformerListLimit(INFORMER_PAGE)
@@ -103,16 +111,28 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
     Optional<NodeNetwork> own = all.stream().filter(nn -> nn.getMetadata().getName().equals(nodeName)).findFirst();
     if (own.isEmpty()) {
       LOG.debugf("node %s has no NodeNetwork yet: waiting for the controller", nodeName);
-      return UpdateControl.noUpdate();
+      return retryingStatusWrites(() -> availability.unavailable("NoPodSubnet",
+          "The plainroute controller has not given this node a pod subnet yet (no NodeNetwork " + nodeName + ")."));
     }
     List<NodeNetwork> peers = all.stream().filter(nn -> !nn.getMetadata().getName().equals(nodeName)).toList();
     DataplaneReport report = runtime.reconcile(cn.getSpec(), own.get().getSpec(), peers, subnetClaims(context));
     metrics.record(nodeName, report);
     readiness.passCompleted();
     Set<String> peerNames = peers.stream().map(nn -> nn.getMetadata().getName()).collect(Collectors.toSet());
-    writeStatus(own.get(), cn.getSpec().getBridgeName(), report)
-        .ifPresent(written -> recordPeerEvents(written, PeerTransitions.between(written.before(), report.unreachable(), peerNames)));
-    return UpdateControl.noUpdate();
+    return retryingStatusWrites(() -> {
+      writeStatus(own.get(), cn.getSpec().getBridgeName(), report)
+          .ifPresent(written -> recordPeerEvents(written, PeerTransitions.between(written.before(), report.unreachable(), peerNames)));
+      reportAvailability(own.get(), cn.getSpec().getBridgeName(), report);
+    });
+  }
+
+  private void reportAvailability(NodeNetwork own, String bridgeName, DataplaneReport report) {
+    availability.follow(statuses.from(own, bridgeName, report));
+  }
+
+  private UpdateControl<ClusterNetwork> retryingStatusWrites(Runnable writes) {
+    return statusBackoff.attempt(writes).map(next -> UpdateControl.<ClusterNetwork>noUpdate().rescheduleAfter(next))
+        .orElseGet(UpdateControl::noUpdate);
   }
 
   /** A status the agent wrote over, and the object as written. */
@@ -122,8 +142,7 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
     for (UnreachablePeer peer : transitions.becameUnreachable()) {
       LOG.warnf("peer %s (%s) is unreachable: %s", peer.getNode(), peer.getNodeIP(), peer.getReason());
       events.record(written.nodeNetwork(), EventRecorder.Type.Warning, "PeerUnreachable", "Node " + peer.getNode() + " ("
-          + peer.getNodeIP() + ") gets no route from " + nodeName + " (" + peer.getReason()
-          + "): plain routing needs every node IP on this node's uplink network.");
+          + peer.getNodeIP() + ") gets no route from " + nodeName + " (" + peer.getReason() + "): " + PeerProblems.explain(peer));
     }
     for (String peer : transitions.becameReachable()) {
       LOG.infof("peer %s is routed again", peer);
@@ -138,16 +157,19 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
    * as the API server has it. Returns what was written over, empty when nothing was written.
    */
   private Optional<Written> writeStatus(NodeNetwork cached, String bridgeName, DataplaneReport report) {
-    NodeNetwork current = cached;
+    NodeNetwork current = ownWrites.base(cached);
     for (int attempt = 1; ; attempt++) {
       NodeNetworkStatus status = statuses.from(current, bridgeName, report);
       if (status.equals(current.getStatus())) {
         return Optional.empty();
       }
       List<UnreachablePeer> before = current.getStatus() == null ? List.of() : current.getStatus().getUnreachablePeers();
+      String over = current.getMetadata().getResourceVersion();
       current.setStatus(status);
       try {
-        return Optional.of(new Written(client.resource(current).updateStatus(), before));
+        NodeNetwork result = client.resource(current).updateStatus();
+        ownWrites.wrote(over, result);
+        return Optional.of(new Written(result, before));
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == 3) {
           throw e;
@@ -158,6 +180,11 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
         }
       }
     }
+  }
+
+  private static Optional<String> conflictOf(NodeNetwork nn) {
+    return Optional.ofNullable(nn.getStatus()).flatMap(s -> s.getConditions().stream()
+        .filter(c -> Conditions.CONFLICT.equals(c.getType())).map(c -> c.getStatus()).findFirst());
   }
 
   @SuppressWarnings("unchecked")

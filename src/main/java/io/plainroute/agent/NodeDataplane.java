@@ -167,7 +167,7 @@ final class NodeDataplane {
       return Part.failed(desired.unreachable().get(0).getReason(), installed + " of " + (installed
           + desired.unreachable().size()) + " peers are routed; unreachable: " + desired.unreachable().stream()
           .map(p -> p.getNode() + " (" + p.getNodeIP() + ", " + p.getReason() + ")").collect(Collectors.joining(", "))
-          + ". Plain routing needs every node IP on the uplink's network.");
+          + ". First: " + PeerProblems.explain(desired.unreachable().get(0)));
     }
     return Part.ok("RoutesInstalled", "Routes to all " + installed + " peers are installed.");
   }

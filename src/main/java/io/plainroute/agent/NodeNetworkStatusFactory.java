@@ -38,7 +38,13 @@ final class NodeNetworkStatusFactory {
     set(own, MASQUERADE_READY, report.masquerade());
     List<Part> parts = List.of(report.bridge(), report.routes(), report.cniConfig(), report.masquerade());
     Part firstProblem = parts.stream().filter(p -> !p.ok()).findFirst().orElse(null);
-    if (firstProblem == null) {
+    // The controller's Conflict (a duplicate node IP or uplink MAC): the kernel may look right,
+    // but peers' packets for this node's pods go to another machine.
+    Condition conflict = previous.stream()
+        .filter(c -> Conditions.CONFLICT.equals(c.getType()) && Conditions.TRUE.equals(c.getStatus())).findFirst().orElse(null);
+    if (conflict != null) {
+      own.set(Conditions.READY, false, conflict.getReason(), conflict.getMessage() + " See the Conflict condition.");
+    } else if (firstProblem == null) {
       own.set(Conditions.READY, true, "DataplaneReady", "Pods on this node reach pods on every peer.");
     } else {
       own.set(Conditions.READY, false, firstProblem.reason(), firstProblem.message());

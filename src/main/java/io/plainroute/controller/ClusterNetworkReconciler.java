@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -22,6 +23,7 @@ import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.SubnetClaim;
 import io.plainroute.ipam.PoolSpec;
 import io.plainroute.status.EventRecorder;
+import io.plainroute.status.ReconcileError;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -33,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Reconciles the cluster's ClusterNetwork against its Nodes: every event on a Node, NodeNetwork or
@@ -45,12 +48,14 @@ import java.util.stream.Collectors;
     name = "clusternetwork",
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
+  private static final Logger LOG = Logger.getLogger(ClusterNetworkReconciler.class);
   /** How soon a pass that met API errors is retried. */
   private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
 
   private final SubnetAllocator allocator;
   private final ClusterNetworkStatusFactory statuses = new ClusterNetworkStatusFactory(Clock.systemUTC());
   private final ConflictConditions conflicts;
+  private final OwnedSpecFields ownedSpecFields;
   private final PoolMetrics metrics;
   private final EventRecorder events;
   /** ClusterNetworks whose exhaustion this process has announced. */
@@ -59,7 +64,8 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
   public ClusterNetworkReconciler(KubernetesClient client, PoolMetrics metrics) {
     this.events = new EventRecorder(client, "plainroute-controller", null);
     this.allocator = new SubnetAllocator(new KubernetesAllocationStore(client, events));
-    this.conflicts = new ConflictConditions(client, Clock.systemUTC());
+    this.conflicts = new ConflictConditions(client, Clock.systemUTC(), events);
+    this.ownedSpecFields = new OwnedSpecFields(client, events);
     this.metrics = metrics;
   }
 
@@ -93,16 +99,30 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
     ClusterNetworkStatus status;
     if (spec instanceof PoolSpec.Valid valid) {
       outcome = allocator.sync(name, cn.getSpec(), Optional.of(valid.pool()), nodes);
-      status = statuses.fromOutcome(cn, outcome);
+      status = statuses.fromOutcome(cn, outcome, SubnetsOutsideRanges.find(valid.pool(), outcome.nodeNetworks()));
     } else {
       outcome = allocator.sync(name, cn.getSpec(), Optional.empty(), nodes);
       status = statuses.invalid(cn, ((PoolSpec.Invalid) spec).problems());
     }
     metrics.record(name, outcome);
     recordEvents(cn, outcome);
-    int conflictWritesToRetry = conflicts.update(outcome.nodeNetworks());
+    int writesToRetry = ownedSpecFields.revert(outcome.nodeNetworks()) + conflicts.update(outcome.nodeNetworks());
     UpdateControl<ClusterNetwork> control = patchIfChanged(cn, status);
-    return outcome.failures().isEmpty() && conflictWritesToRetry == 0 ? control : control.rescheduleAfter(RETRY_AFTER_FAILURE);
+    return outcome.failures().isEmpty() && writesToRetry == 0 ? control : control.rescheduleAfter(RETRY_AFTER_FAILURE);
+  }
+
+  /**
+   * An exception that escaped a pass (an API error outside the allocator's own handling, RBAC that
+   * lost a permission, a bug) becomes Ready False with a reason a person can act on; the pass is
+   * retried with backoff (application.properties) and the next good pass sets Ready again.
+   */
+  @Override
+  public ErrorStatusUpdateControl<ClusterNetwork> updateErrorStatus(ClusterNetwork cn, Context<ClusterNetwork> context, Exception e) {
+    ReconcileError error = ReconcileError.of(e, "the plainroute controller's ServiceAccount", "the controller");
+    LOG.warnf("ClusterNetwork %s: pass failed (%s): %s", cn.getMetadata().getName(), error.reason(), error.message());
+    ClusterNetworkStatus status = statuses.failed(cn, error);
+    cn.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(cn);
   }
 
   /**

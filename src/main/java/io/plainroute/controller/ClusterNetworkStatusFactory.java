@@ -3,16 +3,20 @@ package io.plainroute.controller;
 import static io.plainroute.api.v1alpha1.Conditions.INVALID_SPEC;
 import static io.plainroute.api.v1alpha1.Conditions.POOL_EXHAUSTED;
 import static io.plainroute.api.v1alpha1.Conditions.READY;
+import static io.plainroute.api.v1alpha1.Conditions.SUBNETS_OUTSIDE_RANGES;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.plainroute.api.v1alpha1.ClusterNetwork;
 import io.plainroute.api.v1alpha1.ClusterNetworkStatus;
 import io.plainroute.ipam.SpecProblem;
 import io.plainroute.status.ConditionList;
+import io.plainroute.status.ReconcileError;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Turns what the allocator found into the ClusterNetwork's status and its three conditions. */
+/** Turns what the allocator found into the ClusterNetwork's status and its conditions. */
 final class ClusterNetworkStatusFactory {
   /** A message lists at most this many node names; kubectl describe stays readable at 5,000 nodes. */
   private static final int NAMES_SHOWN = 5;
@@ -23,8 +27,13 @@ final class ClusterNetworkStatusFactory {
     this.clock = clock;
   }
 
-  ClusterNetworkStatus fromOutcome(ClusterNetwork cn, AllocationOutcome outcome) {
+  ClusterNetworkStatus fromOutcome(ClusterNetwork cn, AllocationOutcome outcome, List<SubnetsOutsideRanges.Held> outside) {
     ConditionList conditions = conditions(cn);
+    conditions.set(SUBNETS_OUTSIDE_RANGES, !outside.isEmpty(), outside.isEmpty() ? "AllSubnetsInRanges" : "NodeSubnetsOutsideClusterCIDRs",
+        outside.isEmpty() ? "Every node subnet lies in spec.clusterCIDRs." : outside.size() + " of " + outcome.nodeNetworks().size()
+            + " node subnets lie outside spec.clusterCIDRs (" + held(outside) + "), left by an earlier ClusterNetwork. They keep "
+            + "working and are never taken away. Append ranges that hold them to spec.clusterCIDRs, or drain and delete those "
+            + "Nodes: they get a subnet of spec.clusterCIDRs when they register again.");
     List<SpecProblem> problems = outcome.problems();
     conditions.set(INVALID_SPEC, !problems.isEmpty(), problems.isEmpty() ? "Valid" : "RangeContainsNodeAddress", describe(problems));
     boolean exhausted = !outcome.pendingNodes().isEmpty();
@@ -38,6 +47,9 @@ final class ClusterNetworkStatusFactory {
       conditions.set(READY, false, "AllocationFailed", outcome.failures().get(0) + " (retrying)");
     } else if (!problems.isEmpty()) {
       conditions.set(READY, false, "InvalidSpec", "See the InvalidSpec condition.");
+    } else if (!outside.isEmpty()) {
+      conditions.set(READY, false, "NodeSubnetsOutsideClusterCIDRs", outside.size()
+          + " node(s) hold a subnet outside spec.clusterCIDRs; see the SubnetsOutsideRanges condition.");
     } else {
       conditions.set(READY, true, "AllNodesAllocated", outcome.allocated() + " node(s) have a subnet");
     }
@@ -65,7 +77,7 @@ final class ClusterNetworkStatusFactory {
   }
 
   private ConditionList conditions(ClusterNetwork cn) {
-    List<io.fabric8.kubernetes.api.model.Condition> previous = cn.getStatus() == null ? null : cn.getStatus().getConditions();
+    List<Condition> previous = cn.getStatus() == null ? null : cn.getStatus().getConditions();
     return new ConditionList(clock, previous, cn.getMetadata().getGeneration());
   }
 
@@ -81,6 +93,23 @@ final class ClusterNetworkStatusFactory {
 
   private static String describe(List<SpecProblem> problems) {
     return problems.isEmpty() ? "The spec is valid." : problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
+  }
+
+  /** The ClusterNetwork's Ready after an exception escaped a pass; the other conditions stay. */
+  ClusterNetworkStatus failed(ClusterNetwork cn, ReconcileError error) {
+    ConditionList conditions = conditions(cn).set(READY, false, error.reason(), error.message());
+    List<Condition> kept = cn.getStatus() == null ? List.of() : cn.getStatus().getConditions().stream()
+        .filter(c -> !READY.equals(c.getType())).toList();
+    ClusterNetworkStatus status = cn.getStatus() == null ? new ClusterNetworkStatus() : cn.getStatus();
+    List<Condition> all = new ArrayList<>(kept);
+    all.addAll(conditions.build());
+    status.setConditions(all);
+    return status;
+  }
+
+  private static String held(List<SubnetsOutsideRanges.Held> outside) {
+    String shown = outside.stream().limit(NAMES_SHOWN).map(h -> h.node() + " " + h.podCIDR()).collect(Collectors.joining(", "));
+    return outside.size() > NAMES_SHOWN ? shown + ", ..." : shown;
   }
 
   private static String names(List<String> nodes) {

@@ -4,6 +4,7 @@ import io.plainroute.api.v1alpha1.NodeNetwork;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
 final class NodeConflicts {
   static final String DUPLICATE_NODE_IP = "DuplicateNodeIP";
   static final String DUPLICATE_MAC = "DuplicateMAC";
+  static final Set<String> REASONS = Set.of(DUPLICATE_NODE_IP, DUPLICATE_MAC);
 
   private NodeConflicts() {}
 

@@ -135,7 +135,9 @@ class ClusterNetworkValidationIT {
     created.getSpec().setPodCIDR("10.244.2.0/24");
     assertThatThrownBy(() -> client.resource(created).update())
         .isInstanceOf(KubernetesClientException.class)
-        .hasMessageContaining("spec.podCIDR is immutable");
+        .hasMessageContaining("spec.podCIDR is immutable")
+        .hasMessageContaining("To give the node another subnet, drain it and delete the Node")
+        .hasMessageNotContaining("delete the NodeNetwork to reallocate");
 
     NodeNetwork bad = new NodeNetwork();
     bad.setMetadata(new ObjectMetaBuilder().withName("node-" + NAMES.incrementAndGet()).build());
@@ -143,6 +145,49 @@ class ClusterNetworkValidationIT {
     assertThatThrownBy(() -> client.resource(bad).create())
         .hasMessageContaining("spec.gateway must be an IPv4 address")
         .hasMessageContaining("spec.nodeIP must be an IPv4 address");
+  }
+
+  @ParameterizedTest(name = "a NodeNetwork with podCIDR {0} and gateway {1} is refused")
+  @CsvSource(delimiter = '|', value = {
+      "10.244.1.0/24  | 10.244.2.1   | spec.gateway must be the first address of spec.podCIDR",
+      "10.244.1.0/24  | 10.244.1.0   | spec.gateway must be the first address of spec.podCIDR",
+      "10.244.1.0/24  | 10.244.1.255 | spec.gateway must be the first address of spec.podCIDR",
+      "10.244.1.0/24  | 10.244.1.7   | spec.gateway must be the first address of spec.podCIDR",
+      "10.120.0.64/26 | 10.120.0.127 | spec.gateway must be the first address of spec.podCIDR",
+      "10.120.0.64/26 | 10.120.0.63  | spec.gateway must be the first address of spec.podCIDR",
+  })
+  void refusesAGatewayPodsCannotUse(String podCIDR, String gateway, String message, ControlPlane plane) {
+    assertThatThrownBy(() -> plane.client().resource(nodeNetwork(podCIDR, gateway, "192.168.1.11")).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void refusesAPodCIDRWithHostBits(ControlPlane plane) {
+    assertThatThrownBy(() -> plane.client().resource(nodeNetwork("10.244.1.5/24", "10.244.1.4", "192.168.1.11")).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        .hasMessageContaining("spec.podCIDR must be an IPv4 network in canonical form");
+  }
+
+  @ParameterizedTest(name = "a NodeNetwork with nodeIP {0} is refused")
+  @CsvSource({"127.0.0.1", "0.0.0.0", "169.254.3.4", "224.0.0.5", "255.255.255.255"})
+  void refusesANodeIPPeersCannotRouteTo(String nodeIP, ControlPlane plane) {
+    assertThatThrownBy(() -> plane.client().resource(nodeNetwork("10.244.1.0/24", "10.244.1.1", nodeIP)).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+        .hasMessageContaining("spec.nodeIP must be the node's unicast address");
+  }
+
+  @Test
+  void acceptsTheSubnetsFirstAddressAsGateway(ControlPlane plane) {
+    plane.client().resource(nodeNetwork("10.120.0.64/26", "10.120.0.65", "172.31.200.70")).create();
+    plane.client().resource(nodeNetwork("10.244.0.0/24", "10.244.0.1", "192.168.1.11")).create();
+  }
+
+  private static NodeNetwork nodeNetwork(String podCIDR, String gateway, String nodeIP) {
+    NodeNetwork nn = new NodeNetwork();
+    nn.setMetadata(new ObjectMetaBuilder().withName("node-" + NAMES.incrementAndGet()).build());
+    nn.setSpec(new NodeNetworkSpec(nn.getMetadata().getName(), podCIDR, gateway, nodeIP));
+    return nn;
   }
 
   private static void assertRefused(KubernetesClient client, Consumer<ClusterNetworkSpec> change, String message) {

@@ -43,20 +43,19 @@ class AdmissionPolicyIT {
     plane.kubectl("apply", "-k", "config/rbac").orThrow();
     plane.kubectl("apply", "-k", "config/admission").orThrow();
     KubernetesClient admin = plane.client();
-    for (String node : List.of("node-a", "node-b")) {
-      admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).addToLabels("zone", "lab").endMetadata().build()).create();
-      NodeNetwork nn = new NodeNetwork();
-      nn.getMetadata().setName(node);
-      NodeNetworkSpec spec = new NodeNetworkSpec();
-      spec.setNodeName(node);
-      spec.setPodCIDR(node.equals("node-a") ? "10.244.0.0/24" : "10.244.1.0/24");
-      spec.setGateway(node.equals("node-a") ? "10.244.0.1" : "10.244.1.1");
-      nn.setSpec(spec);
-      admin.resource(nn).create();
-    }
     agentOfNodeA = clientWithToken(plane, "agent-a", Identities.agentTokenOn(plane, "node-a"));
     agentWithoutNode = clientWithToken(plane, "agent-unbound", Identities.token(plane, "plainroute-agent"));
     controller = clientWithToken(plane, "controller", Identities.token(plane, "plainroute-controller"));
+    // Only the controller creates NodeNetworks (the spec policy); policies take a moment to apply.
+    java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger(10);
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> forbidden(() -> admin.resource(nodeNetwork("node-z" + tries.get(), tries.getAndIncrement())).create()));
+    for (String node : List.of("node-a", "node-b")) {
+      admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).addToLabels("zone", "lab").endMetadata()
+          .withNewStatus().addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady").endCondition().endStatus()
+          .build()).create();
+      controller.resource(nodeNetwork(node, node.equals("node-a") ? 0 : 1)).create();
+    }
     // Policies take effect a moment after they are created.
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> forbidden(() -> writeStatus(agentWithoutNode, "node-a", 1)));
   }
@@ -137,12 +136,71 @@ class AdmissionPolicyIT {
   }
 
   @Test
+  void nobodyButTheControllerWritesANodeNetworksSpec(ControlPlane plane) {
+    KubernetesClient admin = plane.client();
+    assertThatThrownBy(() -> admin.resources(NodeNetwork.class).withName("node-b")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"nodeIP\":\"192.168.1.99\"}}"))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403))
+        .hasMessageContaining("spec of NodeNetwork node-b is written only by the plainroute controller")
+        .hasMessageContaining("drain and delete the Node");
+    assertThatThrownBy(() -> admin.resources(NodeNetwork.class).withName("node-b")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"nodeName\":\"node-c\"}}"))
+        .hasMessageContaining("written only by the plainroute controller");
+    assertThat(admin.resources(NodeNetwork.class).withName("node-b").get().getSpec().getNodeIP()).isEqualTo("192.168.1.12");
+    // Metadata stays open (labels, the garbage collector's owner references), and the controller writes the spec.
+    admin.resources(NodeNetwork.class).withName("node-b").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"team\":\"net\"}}}");
+    controller.resources(NodeNetwork.class).withName("node-b").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"nodeIP\":\"192.168.1.42\"}}");
+    assertThat(admin.resources(NodeNetwork.class).withName("node-b").get().getSpec().getNodeIP()).isEqualTo("192.168.1.42");
+  }
+
+  @Test
+  void agentReportsNetworkUnavailableOnItsOwnNodeOnly(ControlPlane plane) {
+    agentOfNodeA.nodes().resource(node("node-a")).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), networkUnavailable("True"));
+    assertThat(plane.client().nodes().withName("node-a").get().getStatus().getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus()).contains("NetworkUnavailable=True", "Ready=True");
+    assertThatThrownBy(() -> agentOfNodeA.nodes().resource(node("node-b")).subresource("status")
+        .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), networkUnavailable("True")))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403))
+        .hasMessageContaining("the plainroute agent on node node-a may write only Node node-a, not node-b");
+    assertThatThrownBy(() -> agentOfNodeA.nodes().resource(node("node-a")).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+        "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\",\"reason\":\"Plainroute\"}]}}"))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403))
+        .hasMessageContaining("may change only the NetworkUnavailable condition");
+    assertThatThrownBy(() -> agentOfNodeA.nodes().resource(node("node-a")).subresource("status").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+        "{\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"10.0.0.1\"}]}}"))
+        .hasMessageContaining("may change only the NetworkUnavailable condition");
+    assertThatThrownBy(() -> agentWithoutNode.nodes().resource(node("node-a")).subresource("status")
+        .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), networkUnavailable("False")))
+        .hasMessageContaining("must use a node-bound service account token");
+    assertThat(plane.client().nodes().withName("node-a").get().getStatus().getConditions())
+        .extracting(c -> c.getType() + "=" + c.getStatus()).contains("NetworkUnavailable=True", "Ready=True");
+  }
+
+  /** A Node by name only: the agent patches its status without reading it (it may not). */
+  private static io.fabric8.kubernetes.api.model.Node node(String name) {
+    return new NodeBuilder().withNewMetadata().withName(name).endMetadata().build();
+  }
+
+  private static String networkUnavailable(String status) {
+    return "{\"status\":{\"conditions\":[{\"type\":\"NetworkUnavailable\",\"status\":\"" + status
+        + "\",\"reason\":\"NodeIPNotFound\",\"message\":\"test\"}]}}";
+  }
+
+  private static NodeNetwork nodeNetwork(String node, int index) {
+    NodeNetwork nn = new NodeNetwork();
+    nn.getMetadata().setName(node);
+    nn.setSpec(new NodeNetworkSpec(node, "10.244." + index + ".0/24", "10.244." + index + ".1", "192.168.1." + (11 + index)));
+    return nn;
+  }
+
+  @Test
   void policiesTypeCheckWithoutWarnings(ControlPlane plane) {
     await().atMost(Duration.ofSeconds(30)).until(() -> !plane.kubectl("get", "validatingadmissionpolicy",
         "plainroute-controller-node-podcidr-only", "-o", "jsonpath={.status.typeChecking}").orThrow().isBlank());
     assertThat(plane.kubectl("get", "validatingadmissionpolicies", "-o",
         "jsonpath={range .items[*]}{.metadata.name}: {.status.typeChecking.expressionWarnings}{\"\\n\"}{end}").orThrow().lines())
-        .containsExactlyInAnyOrder("plainroute-agent-own-node: ", "plainroute-controller-node-podcidr-only: ");
+        .containsExactlyInAnyOrder("plainroute-agent-own-node: ", "plainroute-controller-node-podcidr-only: ",
+            "plainroute-nodenetwork-spec-controller-only: ");
   }
 
   /** Status written the way the agent writes it: a PUT of the whole status subresource. */

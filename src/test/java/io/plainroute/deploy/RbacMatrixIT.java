@@ -34,6 +34,10 @@ class RbacMatrixIT {
       "update, nodenetworks.plainroute.io/status,      '',                yes",
       "patch,  nodenetworks.plainroute.io/status,      '',                yes",
       "create, events,                                 default,           yes",
+      // NetworkUnavailable on its Node (its own node's and that condition only: the admission policy)
+      "patch,  nodes/status,                           '',                yes",
+      "update, nodes/status,                           '',                no",
+      "get,    nodes/status,                           '',                no",
       // never the allocation itself
       "update, nodenetworks.plainroute.io,             '',                no",
       "patch,  nodenetworks.plainroute.io,             '',                no",

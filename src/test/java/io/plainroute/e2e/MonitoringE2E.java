@@ -159,11 +159,11 @@ class MonitoringE2E {
   @Order(5)
   void anAgentThatStopsFiresAgentDownForItsNodeAndItsRestartResolvesIt() {
     String node = "node03";
-    lab.lab("kill", "agent", node);
+    lab.lab("stop", "agent", node); // stop: the lab restarts a killed agent, as a kubelet would
     JsonNode alert = poll(AGENT_DOWN + " firing for " + node, () -> firing(AGENT_DOWN, "instance", node),
         () -> "alerts: " + prometheus.alerts());
     assertThat(alert.path("annotations").path("summary").asText()).isEqualTo("The plainroute agent on node " + node + " is down");
-    System.out.printf("[monitoring] agent of %s killed; %s firing: %s%n", node, AGENT_DOWN, alert);
+    System.out.printf("[monitoring] agent of %s stopped; %s firing: %s%n", node, AGENT_DOWN, alert);
     lab.lab("start", "agent", node);
     poll(AGENT_DOWN + " resolved for " + node, () -> prometheus.alerts().stream()
         .noneMatch(a -> AGENT_DOWN.equals(a.path("labels").path("alertname").asText()))

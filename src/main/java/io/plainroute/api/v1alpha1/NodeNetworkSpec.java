@@ -7,8 +7,24 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.Objects;
 
-/** A node's subnet as the controller allocated it. The subnet never changes for the node's lifetime. */
+/**
+ * A node's subnet as the controller allocated it. The subnet never changes for the node's lifetime.
+ * Only the controller writes it (config/admission); the rules below refuse what would cut a node's
+ * pods off even when someone else writes it: a gateway that is not the subnet's first address, a
+ * node IP peers could not route to.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// The first address without address arithmetic or comparing addresses (CEL has the one; the other
+// costs too much in the API server's estimate): the gateway lies in the subnet's first /31 block
+// and is not its first address.
+@ValidationRule(
+    value = "!(isCIDR(self.podCIDR) && cidr(self.podCIDR).ip().family() == 4 && isIP(self.gateway) && ip(self.gateway).family() == 4) "
+        + "|| (cidr(self.podCIDR).containsIP(self.gateway) "
+        + "&& cidr(self.podCIDR.substring(0, self.podCIDR.indexOf('/')) + '/31').containsIP(self.gateway) "
+        + "&& !cidr(self.podCIDR.substring(0, self.podCIDR.indexOf('/')) + '/32').containsIP(self.gateway))",
+    message = "spec.gateway must be the first address of spec.podCIDR (e.g. 10.244.1.1 for 10.244.1.0/24): it is the bridge's address and every pod's default gateway, so an address outside the subnet, its network or broadcast address or any other cuts the node's pods off",
+    fieldPath = ".gateway",
+    reason = "FieldValueInvalid")
 public class NodeNetworkSpec {
 
   @Required
@@ -20,7 +36,11 @@ public class NodeNetworkSpec {
   @Size(max = 18)
   @JsonPropertyDescription("The node's pod subnet, cut from the ClusterNetwork's ranges.")
   @ValidationRule(value = "isCIDR(self) && cidr(self).ip().family() == 4", message = "spec.podCIDR must be an IPv4 CIDR", reason = "FieldValueInvalid")
-  @ValidationRule(value = "self == oldSelf", message = "spec.podCIDR is immutable: pods on the node hold addresses from it; delete the NodeNetwork to reallocate", reason = "FieldValueForbidden")
+  @ValidationRule(
+      value = "!isCIDR(self) || string(cidr(self).masked()) == self",
+      message = "spec.podCIDR must be an IPv4 network in canonical form, like 10.244.1.0/24 (no host bits set, no leading zeros): routes and the CNI config are cut from it",
+      reason = "FieldValueInvalid")
+  @ValidationRule(value = "self == oldSelf", message = "spec.podCIDR is immutable: pods on the node hold addresses from it, and the node keeps its subnet for as long as the Node exists (deleting the NodeNetwork or its SubnetClaim gives the same subnet back). To give the node another subnet, drain it and delete the Node; it gets a free subnet when it registers again", reason = "FieldValueForbidden")
   private String podCIDR;
 
   @Required
@@ -32,6 +52,10 @@ public class NodeNetworkSpec {
   @Size(max = 15)
   @JsonPropertyDescription("The Node's InternalIP (or ExternalIP when it has none): where peers route this node's pod subnet. Empty while the Node reports no IPv4 address.")
   @ValidationRule(value = "self == '' || (isIP(self) && ip(self).family() == 4)", message = "spec.nodeIP must be an IPv4 address", reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = "self == '' || !isIP(self) || (ip.isCanonical(self) && ip(self).isGlobalUnicast())",
+      message = "spec.nodeIP must be the node's unicast address in canonical form (not loopback, link-local, multicast, broadcast or 0.0.0.0): peers route this node's pods to it; the controller copies it from the Node's InternalIP",
+      reason = "FieldValueInvalid")
   private String nodeIP;
 
   public NodeNetworkSpec() {}

@@ -1,0 +1,165 @@
+package io.plainroute.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.plainroute.api.v1alpha1.ClusterNetwork;
+import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.testing.ControlPlane;
+import io.plainroute.testing.NetnsLab;
+import io.plainroute.testing.OperatorProcess;
+import io.plainroute.testing.TestNamespaces;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the agent says about its node beyond its NodeNetwork, on a real kernel and a real control
+ * plane whose kube-controller-manager runs the node lifecycle controller: the Node's
+ * NetworkUnavailable condition, the taint the lifecycle controller makes of it, and status that
+ * catches up as soon as the API server is back after an outage. The agents' periodic resync is
+ * switched off here (one hour), so only the agent's own retry can bring status up to date.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NodeAvailabilityIT {
+  private static final Duration SOON = Duration.ofSeconds(45);
+  private static final Map<String, String> NODES = Map.of("node01", "192.168.1.11", "node02", "192.168.1.12");
+  private static final String TAINT = "node.kubernetes.io/network-unavailable";
+
+  @TempDir
+  static Path cniDirs;
+  private static NetnsLab lab;
+  private static ControlPlane plane;
+  private static OperatorProcess controller;
+  private static final Map<String, OperatorProcess> agents = new java.util.TreeMap<>();
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void start() {
+    assumeThat(TestNamespaces.isRoot()).as("needs root: creates network namespaces and programs their kernels").isTrue();
+    lab = NetnsLab.create(24);
+    NODES.keySet().stream().sorted().forEach(node -> lab.addNode(node, NODES.get(node)));
+    plane = ControlPlane.builder().name("availability").controllers("garbagecollector", "nodelifecycle").start();
+    plane.installCrds(Path.of(System.getProperty("plainroute.crds", "crds")));
+    client = plane.client();
+    ClusterNetwork cn = new ClusterNetwork();
+    cn.setMetadata(new ObjectMetaBuilder().withName("default").build());
+    ClusterNetworkSpec spec = new ClusterNetworkSpec();
+    spec.setClusterCIDRs(List.of("10.244.0.0/16"));
+    cn.setSpec(spec);
+    client.resource(cn).create();
+    NODES.keySet().stream().sorted().forEach(node -> client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata()
+        .withNewStatus().addNewAddress().withType("InternalIP").withAddress(NODES.get(node)).endAddress().endStatus().build()).create());
+    controller = OperatorProcess.builder(plane).name("controller").role("controller")
+        .systemProperty("plainroute.leader-election.namespace", "default").start();
+    for (String node : NODES.keySet()) {
+      OperatorProcess agent = OperatorProcess.builder(plane).name(node + "-agent").role("agent")
+          .env("NODE_NAME", node)
+          .systemProperty("plainroute.agent.netns", lab.namespace(node))
+          .systemProperty("plainroute.agent.cni-conf-dir", cniDirs.resolve(node).toString())
+          .systemProperty("quarkus.operator-sdk.controllers.\"agent\".max-reconciliation-interval", "1h")
+          .start();
+      agent.awaitLogLine(Pattern.compile("Listening on"), Duration.ofSeconds(60));
+      agents.put(node, agent);
+    }
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+        .until(() -> NODES.keySet().stream().allMatch(n -> "True".equals(ready(n).map(Condition::getStatus).orElse(""))));
+  }
+
+  @AfterAll
+  static void stop() {
+    agents.values().forEach(OperatorProcess::close);
+    if (controller != null) {
+      controller.close();
+    }
+    if (plane != null) {
+      plane.close();
+    }
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aNodeWhosePodNetworkBreaksIsTaintedUntilItIsRepaired() {
+    await().atMost(SOON).until(() -> "False".equals(networkUnavailable("node01").map(NodeCondition::getStatus).orElse("")));
+    assertThat(networkUnavailable("node01").orElseThrow().getReason()).isEqualTo("PlainrouteReady");
+    assertThat(taints("node01")).doesNotContain(TAINT);
+
+    // The node's address gone from its uplink: peers' packets for its pods have nowhere to arrive.
+    lab.ip("node01", "addr", "del", NODES.get("node01") + "/24", "dev", "eth0");
+    try {
+      await().atMost(SOON).untilAsserted(() -> assertThat(networkUnavailable("node01")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("True");
+        assertThat(c.getReason()).isEqualTo("NodeIPNotFound");
+      }));
+      await().atMost(SOON).until(() -> taints("node01").contains(TAINT));
+      assertThat(taints("node02")).doesNotContain(TAINT);
+    } finally {
+      lab.ip("node01", "addr", "add", NODES.get("node01") + "/24", "dev", "eth0");
+    }
+    await().atMost(SOON).until(() -> "False".equals(networkUnavailable("node01").map(NodeCondition::getStatus).orElse("")));
+    await().atMost(SOON).until(() -> !taints("node01").contains(TAINT));
+    assertThat(ready("node01").orElseThrow().getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  @Order(2)
+  void statusCatchesUpAsSoonAsTheApiServerIsBack() {
+    plane.stopApiServer();
+    try {
+      lab.ip("node02", "addr", "del", NODES.get("node02") + "/24", "dev", "eth0");
+      // Longer than java-operator-sdk's default retries (five, over about 26 s): after those,
+      // only the resync (switched off here) would have written status again.
+      await().pollDelay(Duration.ofSeconds(35)).atMost(Duration.ofSeconds(36)).until(() -> true);
+    } finally {
+      plane.startStoppedApiServer();
+    }
+    try {
+      await().atMost(SOON).untilAsserted(() -> assertThat(ready("node02")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("False");
+        assertThat(c.getReason()).isEqualTo("NodeIPNotFound");
+      }));
+      await().atMost(SOON).until(() -> "True".equals(networkUnavailable("node02").map(NodeCondition::getStatus).orElse("")));
+    } finally {
+      lab.ip("node02", "addr", "add", NODES.get("node02") + "/24", "dev", "eth0");
+    }
+    await().atMost(SOON).until(() -> "True".equals(ready("node02").map(Condition::getStatus).orElse("")));
+  }
+
+  private static Optional<Condition> ready(String node) {
+    return Optional.ofNullable(client.resources(NodeNetwork.class).withName(node).get()).map(NodeNetwork::getStatus)
+        .flatMap(s -> s.getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst());
+  }
+
+  private static Optional<NodeCondition> networkUnavailable(String node) {
+    Node n = client.nodes().withName(node).get();
+    return n.getStatus() == null ? Optional.empty()
+        : n.getStatus().getConditions().stream().filter(c -> "NetworkUnavailable".equals(c.getType())).findFirst();
+  }
+
+  private static List<String> taints(String node) {
+    Node n = client.nodes().withName(node).get();
+    return n.getSpec() == null || n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints().stream().map(Taint::getKey).toList();
+  }
+}
