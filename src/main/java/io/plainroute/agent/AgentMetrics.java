@@ -5,12 +5,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.plainroute.agent.DataplaneReport.Part;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * The agent's dataplane for Prometheus, each with a {@code node} label. Gauges, as the last pass
@@ -40,9 +38,13 @@ public class AgentMetrics {
     Meters m = meters(node);
     m.routes.set(report.installedRoutes());
     m.unreachable.set(report.unreachable().size());
-    m.ready.set(Stream.of(report.bridge(), report.routes(), report.cniConfig(), report.masquerade()).allMatch(Part::ok) ? 1 : 0);
     m.repairs.increment(report.driftRepairs());
     m.netlinkErrors.increment(report.netlinkErrors());
+  }
+
+  /** What the NodeNetwork's Ready condition says after a pass (the dataplane, and a Conflict). */
+  synchronized void ready(String node, boolean ready) {
+    meters(node).ready.set(ready ? 1 : 0);
   }
 
   /** One repair made straight from a kernel notification, {@code nanos} after it was read. */

@@ -118,6 +118,7 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
     DataplaneReport report = runtime.reconcile(cn.getSpec(), own.get().getSpec(), peers, subnetClaims(context));
     metrics.record(nodeName, report);
     readiness.passCompleted();
+    metrics.ready(nodeName, isReady(statuses.from(own.get(), cn.getSpec().getBridgeName(), report)));
     Set<String> peerNames = peers.stream().map(nn -> nn.getMetadata().getName()).collect(Collectors.toSet());
     return retryingStatusWrites(() -> {
       writeStatus(own.get(), cn.getSpec().getBridgeName(), report)
@@ -180,6 +181,10 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
         }
       }
     }
+  }
+
+  private static boolean isReady(NodeNetworkStatus status) {
+    return status.getConditions().stream().anyMatch(c -> Conditions.READY.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static Optional<String> conflictOf(NodeNetwork nn) {

@@ -26,17 +26,11 @@ class AgentMetricsTest {
   }
 
   @Test
-  void readyIsOneOnlyWhenEveryPartOfTheDataplaneIsAsDesired() {
-    metrics.record("node01", report(2, List.of(), 0, 0));
+  void readyFollowsTheNodeNetworksReadyCondition() {
+    metrics.ready("node01", true);
     assertThat(registry.get("plainroute_node_ready").tag("node", "node01").gauge().value()).isEqualTo(1);
-
-    Part ok = Part.ok("Ok", "fine");
-    Part failed = Part.failed("RouteFailed", "route to 10.244.1.0/24: File exists");
-    metrics.record("node01", new DataplaneReport(ok, failed, ok, ok, 1, List.of(), Optional.empty(), 0, 1));
+    metrics.ready("node01", false);
     assertThat(registry.get("plainroute_node_ready").tag("node", "node01").gauge().value()).isEqualTo(0);
-
-    metrics.record("node01", report(2, List.of(), 0, 0));
-    assertThat(registry.get("plainroute_node_ready").tag("node", "node01").gauge().value()).isEqualTo(1);
   }
 
   @Test
