@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench clean
+.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-alloc bench-scale clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -48,11 +48,22 @@ k8s:
 deps:
 	@hack/install-deps.sh
 
-## bench: route programming through plainroute's netlink layer vs `ip -batch`, side by side (root)
-bench: deps
+## bench: route programming through plainroute's netlink layer vs `ip -batch`, side by side (root),
+##        then bench-alloc and bench-scale
+bench: deps bench-alloc
 	@$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
 	@for n in 1000 5000 10000; do \
 	  java -cp target/classes:$$(cat target/bench-classpath.txt) bench/RouteBench.java $$n 12; done
+
+## bench-alloc: a burst of ALLOC_NODES Nodes: plainroute's controller vs kube-controller-manager's
+##              nodeipam (default and raised client limits), fresh control plane each, ALLOC_ROUNDS
+##              rounds interleaved; wall times, per-node latency p50/p99, API writes per node
+ALLOC_NODES ?= 1000
+ALLOC_ROUNDS ?= 3
+bench-alloc: deps
+	@$(MVN) -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-test-classpath.txt
+	@set -o pipefail; bin=$$(hack/k8s/build.sh) && java -Dplainroute.k8s.bin=$$bin -cp target/classes:target/test-classes:$$(cat target/bench-test-classpath.txt) \
+	  bench/AllocBench.java $(ALLOC_NODES) $(ALLOC_ROUNDS) | grep '^\[alloc\]'
 
 ## demo: the lectures' 3-node cluster on one machine, in network namespaces (root); stays up
 demo:
