@@ -39,8 +39,10 @@ import java.util.stream.Collectors;
  * spec.podCIDR is set. API writes are counted from kube-apiserver's {@code apiserver_request_total}
  * before and after (the bench's own Node creates and leader-election Leases left out).
  *
- * <p>{@code make bench-alloc}; args: NODES ROUNDS [VARIANT,...]. {@code PLAINROUTE_BENCH_JFR=FILE}
- * records the plainroute controller with JFR (profile settings).
+ * <p>{@code make bench-alloc}; args: NODES ROUNDS [VARIANT,...]. {@code PLAINROUTE_BENCH_CONTROLLER_OPTS}
+ * are JVM options for plainroute's controller, for profiling it, e.g.
+ * {@code -agentpath:.../libasyncProfiler.so=start,event=wall,threads,file=/tmp/alloc.collapsed}
+ * (async-profiler; the controller is stopped gracefully, so the profile is written).
  */
 public class AllocBench {
   private static final String RANGE = "10.64.0.0/14";
@@ -50,13 +52,28 @@ public class AllocBench {
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
   record Run(String variant, double firstToAll, double lastToAll, double createSeconds, double p50, double p99, double max,
-      Map<String, Double> writesPerNode) {
+      Map<String, Double> writesPerNode, Map<String, Double> cpuSeconds) {
     double totalWritesPerNode() {
-      return writesPerNode.values().stream().mapToDouble(Double::doubleValue).sum();
+      return writesPerNode.entrySet().stream().filter(e -> !isRead(e.getKey())).mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    static boolean isRead(String request) {
+      return request.startsWith("LIST ") || request.startsWith("GET ");
     }
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      bench(args);
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      System.exit(1);
+    }
+    // Vert.x event loops of the clients are not daemon threads.
+    System.exit(0);
+  }
+
+  private static void bench(String[] args) throws Exception {
     int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     List<String> variants = args.length > 2 ? List.of(args[2].split(",")) : List.of("plainroute", "kcm-default", "kcm-raised");
@@ -66,9 +83,9 @@ public class AllocBench {
         Run run = run(variant, nodes, round);
         runs.computeIfAbsent(variant, k -> new ArrayList<>()).add(run);
         System.out.printf("[alloc] round %d %-11s %d nodes created in %.1f s; all allocated %.2f s after the first create, %.2f s after the"
-                + " last; per node p50 %.0f ms, p99 %.0f ms, max %.0f ms; writes/node %.2f %s%n",
+                + " last; per node p50 %.0f ms, p99 %.0f ms, max %.0f ms; writes/node %.2f; requests/node %s; CPU s %s%n",
             round, variant, nodes, run.createSeconds, run.firstToAll, run.lastToAll, run.p50 * 1000, run.p99 * 1000, run.max * 1000,
-            run.totalWritesPerNode(), format(run.writesPerNode));
+            run.totalWritesPerNode(), format(run.writesPerNode), format(run.cpuSeconds));
       }
     }
     System.out.printf("[alloc] medians of %d rounds, %d Nodes in a burst, %s cut into /24s:%n", rounds, nodes, RANGE);
@@ -76,7 +93,7 @@ public class AllocBench {
     Map<String, Run> medians = new LinkedHashMap<>();
     runs.forEach((variant, list) -> {
       Run m = new Run(variant, median(list, Run::firstToAll), median(list, Run::lastToAll), median(list, Run::createSeconds),
-          median(list, Run::p50), median(list, Run::p99), median(list, Run::max), list.get(0).writesPerNode);
+          median(list, Run::p50), median(list, Run::p99), median(list, Run::max), list.get(0).writesPerNode, list.get(0).cpuSeconds);
       medians.put(variant, m);
       System.out.printf("[alloc] %-11s %9.2f s %9.2f s %8.0f %8.0f  %.2f %s%n", variant, m.firstToAll, m.lastToAll, m.p50 * 1000,
           m.p99 * 1000, m.totalWritesPerNode(), format(m.writesPerNode));
@@ -109,6 +126,7 @@ public class AllocBench {
         client.nodes().resource(node("warmup", 0)).create();
         watch.awaitAllocated(1, DEADLINE);
         Map<String, Double> before = writes(client);
+        Map<String, Double> cpuBefore = cpu(plane, controller);
         long firstCreate = System.nanoTime();
         ExecutorService creators = Executors.newFixedThreadPool(CREATORS);
         List<Future<?>> creates = new ArrayList<>();
@@ -123,6 +141,8 @@ public class AllocBench {
         creators.shutdown();
         long allAllocated = watch.awaitAllocated(count + 1, DEADLINE);
         Map<String, Double> after = writes(client);
+        Map<String, Double> cpu = cpu(plane, controller);
+        cpuBefore.forEach((process, seconds) -> cpu.merge(process, -seconds, Double::sum));
         Map<String, Double> perNode = new TreeMap<>();
         after.forEach((key, value) -> {
           double delta = value - before.getOrDefault(key, 0.0) - (key.equals("POST nodes") ? count : 0);
@@ -130,9 +150,14 @@ public class AllocBench {
             perNode.put(key, delta / count);
           }
         });
+        if (controller != null) {
+          controller.stop(); // gracefully: a profiler's recording is written at exit
+          java.nio.file.Files.copy(controller.log(), Path.of("target", "bench-alloc-controller-" + round + ".log"),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         double[] latencies = watch.latencies();
         return new Run(variant, seconds(allAllocated - firstCreate), seconds(allAllocated - lastCreate), seconds(lastCreate - firstCreate),
-            percentile(latencies, 0.50), percentile(latencies, 0.99), latencies[latencies.length - 1], perNode);
+            percentile(latencies, 0.50), percentile(latencies, 0.99), latencies[latencies.length - 1], perNode, cpu);
       }
     }
   }
@@ -141,9 +166,9 @@ public class AllocBench {
     plane.installCrds(Path.of("crds"));
     OperatorProcess.Builder builder = OperatorProcess.builder(plane).name("alloc-controller").role("controller")
         .systemProperty("plainroute.leader-election.namespace", "default");
-    String jfr = System.getenv().getOrDefault("PLAINROUTE_BENCH_JFR", "");
-    if (!jfr.isBlank()) {
-      builder.env("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=settings=profile,filename=" + jfr);
+    String profile = System.getenv().getOrDefault("PLAINROUTE_BENCH_CONTROLLER_OPTS", "");
+    if (!profile.isBlank()) {
+      builder.env("JAVA_TOOL_OPTIONS", profile);
     }
     OperatorProcess controller = builder.start();
     controller.awaitLogLine(Pattern.compile("Listening on: http://"), Duration.ofSeconds(120));
@@ -170,7 +195,7 @@ public class AllocBench {
         .build();
   }
 
-  /** Counters of mutating requests by "VERB resource[/subresource]", Leases left out. */
+  /** Counters of requests (writes, LIST and GET) by "VERB resource[/subresource]", Leases left out. */
   private static Map<String, Double> writes(KubernetesClient client) {
     Map<String, Double> writes = new TreeMap<>();
     for (String line : client.raw("/metrics").split("\n")) {
@@ -184,7 +209,7 @@ public class AllocBench {
         labels.put(l.group(1), l.group(2));
       }
       String verb = labels.getOrDefault("verb", "");
-      if (!List.of("POST", "PUT", "PATCH", "DELETE", "APPLY").contains(verb) || "leases".equals(labels.get("resource"))) {
+      if (!List.of("POST", "PUT", "PATCH", "DELETE", "APPLY", "LIST", "GET").contains(verb) || "leases".equals(labels.get("resource"))) {
         continue;
       }
       String subresource = labels.getOrDefault("subresource", "");
@@ -192,6 +217,21 @@ public class AllocBench {
       writes.merge(key, Double.parseDouble(m.group(2)), Double::sum);
     }
     return writes;
+  }
+
+  /** CPU seconds used so far by each process of the control plane and by plainroute's controller. */
+  private static Map<String, Double> cpu(ControlPlane plane, OperatorProcess controller) {
+    Map<String, Double> cpu = new TreeMap<>();
+    List<ProcessHandle> processes = new ArrayList<>(plane.startedProcesses());
+    if (controller != null) {
+      ProcessHandle.of(controller.pid()).ifPresent(processes::add);
+    }
+    for (ProcessHandle process : processes) {
+      String command = process.info().command().orElse("?");
+      String name = command.endsWith("java") ? "plainroute" : Path.of(command).getFileName().toString();
+      process.info().totalCpuDuration().ifPresent(d -> cpu.merge(name, d.toMillis() / 1000.0, Double::sum));
+    }
+    return cpu;
   }
 
   /** When each Node was first seen and when it was first seen with a podCIDR, on one clock. */

@@ -58,7 +58,7 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
 
   public ClusterNetworkReconciler(KubernetesClient client, PoolMetrics metrics) {
     this.events = new EventRecorder(client, "plainroute-controller", null);
-    this.allocator = new SubnetAllocator(new KubernetesAllocationStore(client, events));
+    this.allocator = new SubnetAllocator(new KubernetesAllocationStore(client, events), new ParallelWrites(SubnetAllocator.PARALLEL_WRITES));
     this.conflicts = new ConflictConditions(client, Clock.systemUTC());
     this.metrics = metrics;
   }
@@ -68,6 +68,7 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
     IndexerResourceCache<ClusterNetwork> clusterNetworks = context.getPrimaryCache();
     return List.of(
         new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, ClusterNetwork.class)
+            .withItemStore(new SlimNodeStore())
             .withSecondaryToPrimaryMapper(n -> all(clusterNetworks))
             .withOnUpdateFilter(ClusterNetworkReconciler::mattersForAllocation)
             .build(), context),
