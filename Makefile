@@ -50,7 +50,7 @@ deps:
 
 ## bench: route programming through plainroute's netlink layer vs `ip -batch`, side by side (root),
 ##        then bench-alloc and bench-scale
-bench: deps bench-alloc
+bench: deps bench-alloc bench-scale
 	@$(MVN) -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
 	@for n in 1000 5000 10000; do \
 	  java -cp target/classes:$$(cat target/bench-classpath.txt) bench/RouteBench.java $$n 12; done
@@ -64,6 +64,12 @@ bench-alloc: deps
 	@$(MVN) -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-test-classpath.txt
 	@set -o pipefail; bin=$$(hack/k8s/build.sh) && java -Dplainroute.k8s.bin=$$bin -cp target/classes:target/test-classes:$$(cat target/bench-test-classpath.txt) \
 	  bench/AllocBench.java $(ALLOC_NODES) $(ALLOC_ROUNDS) | grep '^\[alloc\]'
+
+## bench-scale: a lab with 2 agent nodes and Node objects up to each of SCALE_TOTALS (root): RSS and
+##              live heap of controller and agents, allocation and route convergence times
+SCALE_TOTALS ?= 1000 5000
+bench-scale: deps build
+	@bench/scale.sh $(SCALE_TOTALS)
 
 ## demo: the lectures' 3-node cluster on one machine, in network namespaces (root); stays up
 demo:

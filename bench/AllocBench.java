@@ -45,10 +45,13 @@ import java.util.stream.Collectors;
  * (async-profiler; the controller is stopped gracefully, so the profile is written).
  */
 public class AllocBench {
-  private static final String RANGE = "10.64.0.0/14";
+  /** 1,024 /24s; PLAINROUTE_BENCH_RANGE for larger bursts (e.g. 10.64.0.0/11 for 5,000 Nodes). */
+  private static final String RANGE = System.getenv().getOrDefault("PLAINROUTE_BENCH_RANGE", "10.64.0.0/14");
   private static final int CREATORS = 8;
   private static final Duration DEADLINE = Duration.ofMinutes(10);
-  private static final Pattern REQUEST_TOTAL = Pattern.compile("^apiserver_request_total\\{(.*)} (\\S+)$");
+  private static final Pattern REQUEST_TOTAL = Pattern.compile("^apiserver_request_(total|duration_seconds_sum)\\{(.*)} (\\S+)$");
+  /** Suffix of the keys that sum kube-apiserver's time spent on a kind of request. */
+  private static final String SERVER_SECONDS = " server-s";
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
   record Run(String variant, double firstToAll, double lastToAll, double createSeconds, double p50, double p99, double max,
@@ -144,12 +147,34 @@ public class AllocBench {
         Map<String, Double> cpu = cpu(plane, controller);
         cpuBefore.forEach((process, seconds) -> cpu.merge(process, -seconds, Double::sum));
         Map<String, Double> perNode = new TreeMap<>();
+        Map<String, Double> serverMillis = new TreeMap<>();
         after.forEach((key, value) -> {
-          double delta = value - before.getOrDefault(key, 0.0) - (key.equals("POST nodes") ? count : 0);
+          double delta = value - before.getOrDefault(key, 0.0);
+          if (key.endsWith(SERVER_SECONDS)) {
+            String request = key.substring(0, key.length() - SERVER_SECONDS.length());
+            double requests = after.getOrDefault(request, 0.0) - before.getOrDefault(request, 0.0);
+            if (requests > 0 && !Run.isRead(request)) {
+              serverMillis.put(request, 1000 * delta / requests);
+            }
+            return;
+          }
+          delta -= key.equals("POST nodes") ? count : 0;
           if (delta > 0) {
             perNode.put(key, delta / count);
           }
         });
+        System.out.printf("[alloc] round %d %s: kube-apiserver's mean time per write in ms %s%n", round, variant, format(serverMillis));
+        if (controller != null && System.getenv().containsKey("PLAINROUTE_BENCH_MEMORY")) {
+          // With -XX:NativeMemoryTracking=summary in PLAINROUTE_BENCH_CONTROLLER_OPTS: where the RSS goes.
+          for (String command : List.of("GC.run", "GC.heap_info", "VM.native_memory summary", "GC.class_histogram")) {
+            Process jcmd = new ProcessBuilder(List.of("jcmd", Long.toString(controller.pid()), command)).redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes());
+            jcmd.waitFor();
+            out.lines().limit(60).forEach(line -> System.out.println("[alloc-memory] " + command + ": " + line));
+          }
+          System.out.println("[alloc-memory] RSS: " + java.nio.file.Files.readAllLines(Path.of("/proc/" + controller.pid() + "/status"))
+              .stream().filter(l -> l.startsWith("VmRSS")).findFirst().orElse("?"));
+        }
         if (controller != null) {
           controller.stop(); // gracefully: a profiler's recording is written at exit
           java.nio.file.Files.copy(controller.log(), Path.of("target", "bench-alloc-controller-" + round + ".log"),
@@ -166,10 +191,9 @@ public class AllocBench {
     plane.installCrds(Path.of("crds"));
     OperatorProcess.Builder builder = OperatorProcess.builder(plane).name("alloc-controller").role("controller")
         .systemProperty("plainroute.leader-election.namespace", "default");
-    String profile = System.getenv().getOrDefault("PLAINROUTE_BENCH_CONTROLLER_OPTS", "");
-    if (!profile.isBlank()) {
-      builder.env("JAVA_TOOL_OPTIONS", profile);
-    }
+    // The controller's JVM flags of hack/jvm/launch.sh (C1 only, serial GC), what a Deployment runs.
+    builder.env("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC "
+        + System.getenv().getOrDefault("PLAINROUTE_BENCH_CONTROLLER_OPTS", ""));
     OperatorProcess controller = builder.start();
     controller.awaitLogLine(Pattern.compile("Listening on: http://"), Duration.ofSeconds(120));
     plane.kubectlWithInput("""
@@ -204,7 +228,7 @@ public class AllocBench {
         continue;
       }
       Map<String, String> labels = new TreeMap<>();
-      Matcher l = LABEL.matcher(m.group(1));
+      Matcher l = LABEL.matcher(m.group(2));
       while (l.find()) {
         labels.put(l.group(1), l.group(2));
       }
@@ -213,8 +237,9 @@ public class AllocBench {
         continue;
       }
       String subresource = labels.getOrDefault("subresource", "");
-      String key = verb + " " + labels.get("resource") + (subresource.isEmpty() ? "" : "/" + subresource);
-      writes.merge(key, Double.parseDouble(m.group(2)), Double::sum);
+      String key = verb + " " + labels.get("resource") + (subresource.isEmpty() ? "" : "/" + subresource)
+          + (m.group(1).equals("total") ? "" : SERVER_SECONDS);
+      writes.merge(key, Double.parseDouble(m.group(3)), Double::sum);
     }
     return writes;
   }

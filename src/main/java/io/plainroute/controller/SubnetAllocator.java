@@ -44,7 +44,7 @@ final class SubnetAllocator {
   private static final Logger LOG = Logger.getLogger(SubnetAllocator.class);
 
   /** Write chains in flight at once: enough to hide round trips, few enough not to swamp the API server. */
-  static final int PARALLEL_WRITES = 16;
+  static final int PARALLEL_WRITES = 64;
 
   private final AllocationStore store;
   private final ParallelWrites writes;
