@@ -68,15 +68,17 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
     IndexerResourceCache<ClusterNetwork> clusterNetworks = context.getPrimaryCache();
     return List.of(
         new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, ClusterNetwork.class)
-            .withItemStore(new SlimNodeStore())
+            .withItemStore(SlimStore.nodes())
             .withSecondaryToPrimaryMapper(n -> all(clusterNetworks))
             .withOnUpdateFilter(ClusterNetworkReconciler::mattersForAllocation)
             .build(), context),
         new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeNetwork.class, ClusterNetwork.class)
+            .withItemStore(SlimStore.withoutManagedFields())
             .withSecondaryToPrimaryMapper(nn -> all(clusterNetworks))
             .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()) || !Objects.equals(uplinkMac(nn), uplinkMac(old)))
             .build(), context),
         new InformerEventSource<>(InformerEventSourceConfiguration.from(SubnetClaim.class, ClusterNetwork.class)
+            .withItemStore(SlimStore.withoutManagedFields())
             .withSecondaryToPrimaryMapper(c -> all(clusterNetworks))
             .build(), context));
   }

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.api.v1alpha1.NodeNetworkSpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class SlimNodeStoreTest {
+class SlimStoreTest {
 
   @Test
   void keepsWhatAllocationReadsAndDropsTheRestOfAKubeletsNode() {
@@ -28,7 +31,7 @@ class SlimNodeStoreTest {
         .endStatus()
         .build();
 
-    SlimNodeStore store = new SlimNodeStore();
+    SlimStore<Node> store = SlimStore.nodes();
     store.put(store.getKey(kubelets), kubelets);
     Node cached = store.get("node01");
 
@@ -46,5 +49,21 @@ class SlimNodeStoreTest {
     assertThat(List.of(cached.getStatus().getConditions(), cached.getStatus().getImages())).allMatch(List::isEmpty);
     assertThat(cached.getStatus().getCapacity()).isEmpty();
     assertThat(cached.getStatus().getNodeInfo()).isNull();
+  }
+
+  @Test
+  void dropsManagedFieldsAndKeepsTheRest() {
+    NodeNetwork nn = new NodeNetwork();
+    nn.setMetadata(new ObjectMetaBuilder().withName("node01").withResourceVersion("7")
+        .addNewManagedField().withManager("plainroute").withOperation("Update").endManagedField().build());
+    nn.setSpec(new NodeNetworkSpec("node01", "10.244.1.0/24", "10.244.1.1", "192.168.1.11"));
+
+    SlimStore<NodeNetwork> store = SlimStore.withoutManagedFields();
+    store.put(store.getKey(nn), nn);
+
+    NodeNetwork cached = store.get("node01");
+    assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
+    assertThat(cached.getMetadata().getResourceVersion()).isEqualTo("7");
+    assertThat(cached.getSpec()).isEqualTo(new NodeNetworkSpec("node01", "10.244.1.0/24", "10.244.1.1", "192.168.1.11"));
   }
 }

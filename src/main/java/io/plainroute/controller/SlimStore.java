@@ -1,5 +1,6 @@
 package io.plainroute.controller;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeSpec;
@@ -9,33 +10,55 @@ import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * The controller's Node cache, holding of each Node only what allocation reads: name, uid (owner
- * references), labels (nodeSelector), creation time (who is served first), resourceVersion,
- * podCIDR(s) and the Internal/External addresses. A kubelet's Node also carries its image list,
- * conditions, capacity, system info and managed fields, several KiB a node that the controller never
- * looks at; at 5,000 nodes they would be most of its heap.
+ * An informer cache that keeps of each object only what the controller reads. Objects are slimmed
+ * in place as they enter the store, so the informer's update events compare slim with slim and
+ * the dropped parts become garbage at once.
  *
- * <p>Nodes are slimmed in place as they enter the store, so the informer's update events compare
- * slim with slim and the full object becomes garbage at once.
+ * <ul>
+ *   <li>{@link #nodes()}: name, uid (owner references), labels (nodeSelector), creation time (who is
+ *       served first), resourceVersion, podCIDR(s) and the Internal/External addresses. A kubelet's
+ *       Node also carries its image list, conditions, capacity, system info and managed fields,
+ *       several KiB a node that the controller never looks at.
+ *   <li>{@link #withoutManagedFields()}: everything but {@code metadata.managedFields}, which fabric8
+ *       parses into a tree of maps per object (the largest part of the heap at 5,000 NodeNetworks
+ *       and SubnetClaims, by the heap histogram in BENCHMARKS.md).
+ * </ul>
  */
-final class SlimNodeStore implements ItemStore<Node> {
-  private final BasicItemStore<Node> items = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
+final class SlimStore<T extends HasMetadata> implements ItemStore<T> {
+  private final BasicItemStore<T> items = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
+  private final UnaryOperator<T> slim;
 
-  @Override
-  public String getKey(Node node) {
-    return items.getKey(node);
+  private SlimStore(UnaryOperator<T> slim) {
+    this.slim = slim;
+  }
+
+  static SlimStore<Node> nodes() {
+    return new SlimStore<>(SlimStore::slimNode);
+  }
+
+  static <T extends HasMetadata> SlimStore<T> withoutManagedFields() {
+    return new SlimStore<>(item -> {
+      item.getMetadata().setManagedFields(null);
+      return item;
+    });
   }
 
   @Override
-  public Node put(String key, Node node) {
-    return items.put(key, slim(node));
+  public String getKey(T item) {
+    return items.getKey(item);
   }
 
   @Override
-  public Node remove(String key) {
+  public T put(String key, T item) {
+    return items.put(key, slim.apply(item));
+  }
+
+  @Override
+  public T remove(String key) {
     return items.remove(key);
   }
 
@@ -45,7 +68,7 @@ final class SlimNodeStore implements ItemStore<Node> {
   }
 
   @Override
-  public Stream<Node> values() {
+  public Stream<T> values() {
     return items.values();
   }
 
@@ -55,12 +78,12 @@ final class SlimNodeStore implements ItemStore<Node> {
   }
 
   @Override
-  public Node get(String key) {
+  public T get(String key) {
     return items.get(key);
   }
 
   /** Drops, in place, everything of {@code node} that allocation does not read. */
-  static Node slim(Node node) {
+  private static Node slimNode(Node node) {
     ObjectMeta full = node.getMetadata();
     ObjectMeta meta = new ObjectMeta();
     meta.setName(full.getName());
