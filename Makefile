@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence bench-startup alerts clean
+.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence bench-startup bench-alloc bench-scale alerts clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -55,7 +55,7 @@ deps:
 	@hack/install-deps.sh
 
 ## bench: every benchmark, each side by side with its reference or floor in the same run (root)
-bench: bench-routes bench-drift bench-convergence bench-startup
+bench: bench-routes bench-drift bench-convergence bench-startup bench-alloc bench-scale
 
 ## bench-routes: route add / dump / delete at 1,000 and 10,000 routes: plainroute's netlink layer
 ##               beside the C floor (bench/route_floor.c, built here with the system cc) and
@@ -86,6 +86,22 @@ bench-convergence: deps
 PEERS ?= 1000,5000
 bench-startup: deps build
 	@bin=$$(hack/k8s/build.sh) && K8S_BIN=$$bin bench/startup-bench.sh --nodes $(NODES) --peers $(PEERS)
+
+## bench-alloc: a burst of ALLOC_NODES Nodes: plainroute's controller vs kube-controller-manager's
+##              nodeipam (default and raised client limits), fresh control plane each, ALLOC_ROUNDS
+##              rounds interleaved; wall times, per-node latency p50/p99, API writes per node
+ALLOC_NODES ?= 1000
+ALLOC_ROUNDS ?= 3
+bench-alloc: deps
+	@$(MVN) -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-test-classpath.txt
+	@set -o pipefail; bin=$$(hack/k8s/build.sh) && java -Dplainroute.k8s.bin=$$bin -cp target/classes:target/test-classes:$$(cat target/bench-test-classpath.txt) \
+	  bench/AllocBench.java $(ALLOC_NODES) $(ALLOC_ROUNDS) | grep '^\[alloc\]'
+
+## bench-scale: a lab with 2 agent nodes and Node objects up to each of SCALE_TOTALS (root): RSS and
+##              live heap of controller and agents, allocation and route convergence times
+SCALE_TOTALS ?= 1000 5000
+bench-scale: deps build
+	@bench/scale.sh $(SCALE_TOTALS)
 
 ## demo: the lectures' 3-node cluster on one machine, in network namespaces (root); stays up
 demo:

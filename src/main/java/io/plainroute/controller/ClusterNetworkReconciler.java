@@ -63,7 +63,7 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
 
   public ClusterNetworkReconciler(KubernetesClient client, PoolMetrics metrics) {
     this.events = new EventRecorder(client, "plainroute-controller", null);
-    this.allocator = new SubnetAllocator(new KubernetesAllocationStore(client, events));
+    this.allocator = new SubnetAllocator(new KubernetesAllocationStore(client, events), new ParallelWrites(SubnetAllocator.PARALLEL_WRITES));
     this.conflicts = new ConflictConditions(client, Clock.systemUTC(), events);
     this.ownedSpecFields = new OwnedSpecFields(client, events);
     this.metrics = metrics;
@@ -74,14 +74,17 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
     IndexerResourceCache<ClusterNetwork> clusterNetworks = context.getPrimaryCache();
     return List.of(
         new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, ClusterNetwork.class)
+            .withItemStore(SlimStore.nodes())
             .withSecondaryToPrimaryMapper(n -> all(clusterNetworks))
             .withOnUpdateFilter(ClusterNetworkReconciler::mattersForAllocation)
             .build(), context),
         new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeNetwork.class, ClusterNetwork.class)
+            .withItemStore(SlimStore.withoutManagedFields())
             .withSecondaryToPrimaryMapper(nn -> all(clusterNetworks))
             .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()) || !Objects.equals(uplinkMac(nn), uplinkMac(old)))
             .build(), context),
         new InformerEventSource<>(InformerEventSourceConfiguration.from(SubnetClaim.class, ClusterNetwork.class)
+            .withItemStore(SlimStore.withoutManagedFields())
             .withSecondaryToPrimaryMapper(c -> all(clusterNetworks))
             .build(), context));
   }

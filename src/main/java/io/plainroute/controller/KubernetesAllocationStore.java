@@ -3,6 +3,7 @@ package io.plainroute.controller;
 import inet.ipaddr.ipv4.IPv4Address;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -94,15 +95,17 @@ final class KubernetesAllocationStore implements AllocationStore {
 
   @Override
   public void setNodeIP(NodeNetwork nodeNetwork, String nodeIP) {
-    client.resources(NodeNetwork.class).withName(nodeNetwork.getMetadata().getName())
-        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"nodeIP\":\"" + nodeIP + "\"}}");
+    NodeNetwork named = new NodeNetwork();
+    named.setMetadata(new ObjectMetaBuilder().withName(nodeNetwork.getMetadata().getName()).build());
+    client.resource(named).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"nodeIP\":\"" + nodeIP + "\"}}");
   }
 
   @Override
   public void setNodePodCIDR(Node node, String podCIDR) {
     try {
-      client.nodes().withName(node.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
-          "{\"spec\":{\"podCIDR\":\"" + podCIDR + "\",\"podCIDRs\":[\"" + podCIDR + "\"]}}");
+      // resource(item), not withName(): fabric8 GETs the object before a patch of a name alone.
+      client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node.getMetadata().getName()).endMetadata().build())
+          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"podCIDR\":\"" + podCIDR + "\",\"podCIDRs\":[\"" + podCIDR + "\"]}}");
     } catch (KubernetesClientException e) {
       // Node.spec.podCIDR can be set once; someone else (kube-controller-manager's IPAM?) was first.
       LOG.warnf("node %s: could not set spec.podCIDR to %s: %s", node.getMetadata().getName(), podCIDR, e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());

@@ -19,7 +19,8 @@ import java.util.TreeSet;
 /**
  * The API server's arbitration rules that the allocator relies on (create fails on a taken name),
  * kept in maps, so the allocator's decisions can be checked in milliseconds. The integration tests
- * check the same against a real kube-apiserver.
+ * check the same against a real kube-apiserver. Synchronized like the API server serializes writes:
+ * the allocator writes for several nodes at once.
  */
 class InMemoryAllocationStore implements AllocationStore {
   final Map<String, NodeNetwork> nodeNetworks = new LinkedHashMap<>();
@@ -29,27 +30,27 @@ class InMemoryAllocationStore implements AllocationStore {
   final List<String> events = new ArrayList<>();
 
   @Override
-  public List<NodeNetwork> listNodeNetworks() {
+  public synchronized List<NodeNetwork> listNodeNetworks() {
     return List.copyOf(nodeNetworks.values());
   }
 
   @Override
-  public List<SubnetClaim> listClaims() {
+  public synchronized List<SubnetClaim> listClaims() {
     return List.copyOf(claims.values());
   }
 
   @Override
-  public boolean nodeExists(String name) {
+  public synchronized boolean nodeExists(String name) {
     return liveNodes.contains(name);
   }
 
   @Override
-  public Optional<SubnetClaim> claim(IPv4Address subnet, Node node, String clusterNetwork) {
+  public synchronized Optional<SubnetClaim> claim(IPv4Address subnet, Node node, String clusterNetwork) {
     String name = subnet.toCanonicalString().replace('/', '-');
     return putClaim(subnet.toCanonicalString(), node.getMetadata().getName(), clusterNetwork) ? Optional.of(claims.get(name)) : Optional.empty();
   }
 
-  boolean putClaim(String cidr, String node, String clusterNetwork) {
+  synchronized boolean putClaim(String cidr, String node, String clusterNetwork) {
     String name = cidr.replace('/', '-');
     if (claims.containsKey(name)) {
       return false;
@@ -62,12 +63,12 @@ class InMemoryAllocationStore implements AllocationStore {
   }
 
   @Override
-  public void release(SubnetClaim claim) {
+  public synchronized void release(SubnetClaim claim) {
     claims.remove(claim.getMetadata().getName());
   }
 
   @Override
-  public Created<NodeNetwork> createNodeNetwork(Node node, NodeNetworkSpec spec, String clusterNetwork) {
+  public synchronized Created<NodeNetwork> createNodeNetwork(Node node, NodeNetworkSpec spec, String clusterNetwork) {
     NodeNetwork existing = nodeNetworks.get(node.getMetadata().getName());
     if (existing != null) {
       return new Created<>(existing, false);
@@ -85,26 +86,26 @@ class InMemoryAllocationStore implements AllocationStore {
   }
 
   @Override
-  public void deleteNodeNetwork(NodeNetwork nodeNetwork) {
+  public synchronized void deleteNodeNetwork(NodeNetwork nodeNetwork) {
     nodeNetworks.remove(nodeNetwork.getMetadata().getName());
   }
 
   @Override
-  public void setNodeIP(NodeNetwork nodeNetwork, String nodeIP) {
+  public synchronized void setNodeIP(NodeNetwork nodeNetwork, String nodeIP) {
     nodeNetworks.get(nodeNetwork.getMetadata().getName()).getSpec().setNodeIP(nodeIP);
   }
 
   @Override
-  public void setNodePodCIDR(Node node, String podCIDR) {
+  public synchronized void setNodePodCIDR(Node node, String podCIDR) {
     nodePodCIDRs.putIfAbsent(node.getMetadata().getName(), podCIDR);
   }
 
   @Override
-  public void recordEvent(Node node, EventType type, String reason, String message) {
+  public synchronized void recordEvent(Node node, EventType type, String reason, String message) {
     events.add(node.getMetadata().getName() + ":" + reason);
   }
 
-  String podCIDROf(String node) {
+  synchronized String podCIDROf(String node) {
     NodeNetwork nn = nodeNetworks.get(node);
     return nn == null ? null : nn.getSpec().getPodCIDR();
   }

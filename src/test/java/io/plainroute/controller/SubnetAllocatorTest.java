@@ -14,11 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SubnetAllocatorTest {
   private final InMemoryAllocationStore store = new InMemoryAllocationStore();
-  private final SubnetAllocator allocator = new SubnetAllocator(store);
+  private final SubnetAllocator allocator = new SubnetAllocator(store, new ParallelWrites(4));
   private final List<Node> nodes = new ArrayList<>();
 
   @Test
@@ -41,9 +42,10 @@ class SubnetAllocatorTest {
     node("node01", "192.168.1.11");
     sync(spec("10.244.0.0/16"));
     var before = Map.copyOf(store.claims);
+    var nodeNetwork = store.nodeNetworks.get("node01");
     sync(spec("10.244.0.0/16"));
     assertThat(store.claims).isEqualTo(before);
-    assertThat(store.events).containsExactly("node01:SubnetAllocated");
+    assertThat(store.nodeNetworks).containsExactly(Map.entry("node01", nodeNetwork));
   }
 
   @Test
@@ -96,10 +98,26 @@ class SubnetAllocatorTest {
     };
     racing.liveNodes.add("node01");
     List<Node> one = List.of(node("node01", "192.168.1.11"));
-    new SubnetAllocator(racing).sync("default", spec("10.244.0.0/16"), pool("10.244.0.0/16"), one);
+    new SubnetAllocator(racing, new ParallelWrites(4)).sync("default", spec("10.244.0.0/16"), pool("10.244.0.0/16"), one);
     assertThat(racing.claims).containsOnlyKeys("10.244.9.0-24");
     assertThat(racing.podCIDROf("node01")).isEqualTo("10.244.9.0/24");
     assertThat(racing.events).isEmpty();
+  }
+
+  @Test
+  void aBurstOfNodesGetsTheLowestFreeSubnetsOneEachWhileTheirWritesRunSideBySide() {
+    for (int i = 1; i <= 300; i++) {
+      node(String.format("node%03d", i), "192.168.2." + i % 250);
+    }
+    store.putClaim("10.244.5.0/24", "node99", "default");
+    store.liveNodes.add("node99");
+    sync(spec("10.244.0.0/15"));
+
+    List<String> podCIDRs = nodes.stream().map(n -> store.podCIDROf(n.getMetadata().getName())).toList();
+    List<String> lowestFree = IntStream.rangeClosed(0, 300).filter(i -> i != 5)
+        .mapToObj(i -> "10." + (244 + i / 256) + "." + i % 256 + ".0/24").toList();
+    assertThat(podCIDRs).doesNotContainNull().doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(lowestFree);
+    assertThat(store.nodePodCIDRs).hasSize(300);
   }
 
   @Test

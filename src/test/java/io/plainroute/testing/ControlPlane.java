@@ -49,6 +49,7 @@ public final class ControlPlane implements AutoCloseable {
 
   private final String name;
   private final List<String> controllers;
+  private final List<String> controllerManagerArgs;
   private final Duration startupTimeout;
   private final KubeBinaries binaries = KubeBinaries.locate();
   private final RunDirectory dir;
@@ -68,6 +69,7 @@ public final class ControlPlane implements AutoCloseable {
   private ControlPlane(Builder builder) {
     this.name = builder.name;
     this.controllers = List.copyOf(builder.controllers);
+    this.controllerManagerArgs = List.copyOf(builder.controllerManagerArgs);
     this.startupTimeout = builder.startupTimeout;
     this.dir = RunDirectory.create("plainroute-cp-", name);
     ExitCleanup.register(this);
@@ -80,6 +82,7 @@ public final class ControlPlane implements AutoCloseable {
   public static final class Builder {
     private String name = "test";
     private List<String> controllers = DEFAULT_CONTROLLERS;
+    private List<String> controllerManagerArgs = List.of();
     private Duration startupTimeout = Duration.ofSeconds(90);
 
     private Builder() {
@@ -94,6 +97,12 @@ public final class ControlPlane implements AutoCloseable {
     /** kube-controller-manager --controllers; none means kube-controller-manager is not started. */
     public Builder controllers(String... controllers) {
       this.controllers = List.of(controllers);
+      return this;
+    }
+
+    /** More kube-controller-manager flags, e.g. {@code --allocate-node-cidrs} for the nodeipam controller. */
+    public Builder controllerManagerArgs(String... args) {
+      this.controllerManagerArgs = List.of(args);
       return this;
     }
 
@@ -213,13 +222,15 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private List<String> controllerManagerCommand() {
-    return List.of(binaries.kubeControllerManager().toString(),
+    List<String> command = new ArrayList<>(List.of(binaries.kubeControllerManager().toString(),
         "--kubeconfig=" + kubeconfig(),
         "--controllers=" + String.join(",", controllers),
         "--leader-elect=false",
         "--bind-address=127.0.0.1",
         "--secure-port=" + controllerManagerPort,
-        "--cert-dir=" + dir.resolve("kcm-certs"));
+        "--cert-dir=" + dir.resolve("kcm-certs")));
+    command.addAll(controllerManagerArgs);
+    return command;
   }
 
   private ManagedProcess launch(String component, List<String> command) {
