@@ -148,8 +148,11 @@ class AgentIT {
     lab.ip("node01", "route", "del", peerSubnet);
     await().atMost(WITHOUT_RESYNC).pollInterval(Duration.ofMillis(50))
         .until(() -> lab.ip("node01", "route", "show", "proto", PROTO).contains(peerSubnet + " via 192.168.1.12"));
+    // Repaired straight from the kernel's notification, and timed from it to the repair's ack.
     await().atMost(SOON).untilAsserted(() -> assertThat(agents.get("node01").get("/q/metrics").body())
-        .containsPattern("plainroute_drift_repairs_total\\{node=\"node01\"} [1-9]"));
+        .containsPattern("plainroute_drift_repairs_total\\{node=\"node01\"} [1-9]")
+        .containsPattern("plainroute_drift_repair_seconds_count\\{node=\"node01\"} [1-9]")
+        .contains("plainroute_drift_repair_seconds_bucket{node=\"node01\",le=\"0.005\"}"));
   }
 
   @Test
