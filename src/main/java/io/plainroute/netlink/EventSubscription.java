@@ -1,14 +1,5 @@
 package io.plainroute.netlink;
 
-import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELADDR;
-import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELLINK;
-import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELROUTE;
-import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWADDR;
-import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWLINK;
-import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWROUTE;
-
-import io.plainroute.netlink.nl.MalformedMessageException;
-import io.plainroute.netlink.nl.MessageReader;
 import io.plainroute.netlink.nl.Rtnetlink;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -31,17 +22,16 @@ public final class EventSubscription implements AutoCloseable {
   private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
   private final NetlinkSocket socket;
-  private final Consumer<NetlinkEvent> listener;
   private final Consumer<EventSubscription> onClose;
   private final Thread reader;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Used by the reader thread only. */
-  private final MessageReader messages = new MessageReader();
+  private final EventDatagrams datagrams;
 
   private EventSubscription(NetlinkSocket socket, Consumer<NetlinkEvent> listener, Consumer<EventSubscription> onClose,
       String name) {
     this.socket = socket;
-    this.listener = listener;
+    this.datagrams = new EventDatagrams(listener);
     this.onClose = onClose;
     this.reader = new Thread(this::read, name);
     reader.setDaemon(true);
@@ -101,39 +91,18 @@ public final class EventSubscription implements AutoCloseable {
     try {
       ByteBuffer datagram = socket.receive(false);
       if (datagram != null) {
-        for (messages.reset(datagram); messages.next(); ) {
-          NetlinkEvent event = decode(messages);
-          if (event != null) {
-            deliver(event);
-          }
-        }
+        datagrams.accept(datagram);
       }
-    } catch (NetlinkException | MalformedMessageException e) {
-      if (!(e instanceof NetlinkException lost && lost.is(Errno.ENOBUFS))) {
+    } catch (NetlinkException e) {
+      if (!e.is(Errno.ENOBUFS)) {
         LOG.log(Level.WARNING, "netlink events skipped: {0}", e.getMessage());
       }
-      deliver(new NetlinkEvent.EventsLost());
+      datagrams.lost();
     }
   }
 
-  private void deliver(NetlinkEvent event) {
-    try {
-      listener.accept(event);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "netlink event listener failed on " + event, e);
-    }
-  }
-
-  /** The event a message announces, or null for messages of other kinds. */
-  private static NetlinkEvent decode(MessageReader message) {
-    return switch (message.type()) {
-      case RTM_NEWLINK, RTM_DELLINK ->
-          new NetlinkEvent.LinkChanged(LinkMessages.parse(message), message.type() == RTM_DELLINK, message.portId());
-      case RTM_NEWADDR, RTM_DELADDR -> new NetlinkEvent.AddressChanged(AddressMessages.parse(message),
-          message.type() == RTM_DELADDR, message.portId());
-      case RTM_NEWROUTE, RTM_DELROUTE -> new NetlinkEvent.RouteChanged(RouteMessages.parse(message),
-          message.type() == RTM_DELROUTE, message.portId());
-      default -> null;
-    };
+  /** How many datagrams from the kernel did not decode (each logged and reported as lost events). */
+  public long skippedDatagrams() {
+    return datagrams.skipped();
   }
 }

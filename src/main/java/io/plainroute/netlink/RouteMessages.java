@@ -15,6 +15,7 @@ import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWROUTE;
 import static io.plainroute.netlink.nl.Rtnetlink.RT_TABLE_UNSPEC;
 
 import io.plainroute.netlink.nl.AttributeReader;
+import io.plainroute.netlink.nl.MalformedMessageException;
 import io.plainroute.netlink.nl.MessageReader;
 import io.plainroute.netlink.nl.MessageWriter;
 import io.plainroute.netlink.nl.RtMsg;
@@ -99,7 +100,7 @@ final class RouteMessages {
    * @return the route, or null when it is in another table or of another protocol
    */
   static Route parseIn(MessageReader message, int table, int protocol) {
-    RtMsg header = RtMsg.read(message.buffer(), message.payload());
+    RtMsg header = RtMsg.read(message.buffer(), message.familyHeader(RtMsg.SIZE));
     if (table != RT_TABLE_UNSPEC && header.table() != table
         || protocol != ANY_PROTOCOL && header.protocol() != protocol) {
       return null;
@@ -117,8 +118,16 @@ final class RouteMessages {
         default -> { }
       }
     }
-    return new Route(Ipv4Prefix.of(destination, header.dstLength()), gateway, link, header.protocol(),
+    return new Route(Ipv4Prefix.of(destination, prefixLength(header.dstLength())), gateway, link, header.protocol(),
         header.scope(), routeTable, header.type());
+  }
+
+  /** A prefix length from the wire, which a byte can make up to 255. */
+  static int prefixLength(int length) {
+    if (length > 32) {
+      throw new MalformedMessageException("IPv4 prefix length " + length + " is above 32");
+    }
+    return length;
   }
 
   private static int type(RouteChange change) {
