@@ -68,11 +68,11 @@ bench-routes: deps
 ##       src/test/resources/.../<Test>Inputs/<method>/: commit them, `mvn test` replays them.
 FUZZ_MINUTES ?= 10
 fuzz:
-	$(MVN) test -Pfuzz -Dfuzz.duration=$(FUZZ_MINUTES)m
+	$(MVN) test -Pfuzz -Dfuzz.seconds=$$(( $(FUZZ_MINUTES) * 60 ))
 
 ## fuzz-short: the same for 20 s per target (part of `make test`, after the corpus replay of `mvn verify`)
 fuzz-short:
-	$(MVN) test -Pfuzz -Dfuzz.duration=20s
+	$(MVN) test -Pfuzz -Dfuzz.seconds=20
 
 ## soak: SOAK_MINUTES (30) minutes of node churn in the lab while pods talk; prints heap, file
 ##       descriptors, threads, routes and subnets at the start and the end, fails on a leak beyond
