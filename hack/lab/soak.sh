@@ -16,8 +16,10 @@
 #     node's podCIDR within CONVERGE_SECONDS: a live node unrouted or a stale route left;
 #   * NodeNetworks or SubnetClaims do not number the live nodes at the end;
 #   * a pod of an original node cannot reach another (three tries, each 3 s);
-#   * heap grew by more than HEAP_BOUND_MIB (default 16) MiB plus 25% of the start figure, or
-#     file descriptors or threads grew by more than FD_BOUND / THREAD_BOUND (default 10) each.
+#   * heap grew by more than HEAP_BOUND_MIB (default 16) MiB plus 25% of the start figure, file
+#     descriptors or threads outside executors grew by more than FD_BOUND / THREAD_BOUND (default
+#     10), or executors by more than POOL_BOUND (2). Executors' own workers are reported, not
+#     bounded: a fixed pool (the operator SDK runs reconciles on one of 50) grows until full.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -29,6 +31,7 @@ CONVERGE_SECONDS=${CONVERGE_SECONDS:-120}
 HEAP_BOUND_MIB=${HEAP_BOUND_MIB:-16}
 FD_BOUND=${FD_BOUND:-10}
 THREAD_BOUND=${THREAD_BOUND:-10}
+POOL_BOUND=${POOL_BOUND:-2}
 PROTO=202
 
 while [ $# -gt 0 ]; do
@@ -70,7 +73,16 @@ heap_kib() {
     | awk '/(generation|heap) +total [0-9]+K, used [0-9]+K/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); s += v } } END { print s + 0 }'
 }
 fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
-threads() { awk '/^Threads:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo -1; }
+# "ALL OUTSIDE POOLS" from the JVM's thread list. Workers of an executor ("...pool-N-thread-M") are
+# told apart: a fixed pool (the operator SDK's reconcilers: 50) adds a thread per task until it is
+# full, which is growth but no leak; a leak of executors shows as more pools.
+threads() {
+  jcmd "$1" Thread.print 2>/dev/null | awk '
+    /^"/ { name = $0; sub(/^"/, "", name); sub(/".*/, "", name); all++
+           if (match(name, /pool-[0-9]+-thread-[0-9]+$/)) { p = substr(name, 1, RSTART + RLENGTH - 1); sub(/-thread-[0-9]+$/, "", p); pools[p] = 1 }
+           else outside++ }
+    END { n = 0; for (p in pools) n++; print all + 0, outside + 0, n }'
+}
 routes_on() { ip -n "$(ns "$1")" -4 route show proto $PROTO | wc -l; }
 
 # sample PREFIX: figures for the controller and each original node's agent into $PREFIX_*.
@@ -81,7 +93,7 @@ sample() {
     pid=$(pid_of "$proc")
     FIG[$when,$proc,heap]=$(heap_kib "$pid")
     FIG[$when,$proc,fds]=$(fds "$pid")
-    FIG[$when,$proc,threads]=$(threads "$pid")
+    read -r "FIG[$when,$proc,threads]" "FIG[$when,$proc,unpooled]" "FIG[$when,$proc,pools]" < <(threads "$pid")
   done
   local n
   for n in $ORIGINAL; do FIG[$when,$n,routes]=$(routes_on "$n"); done
@@ -211,17 +223,22 @@ sample end
 # --- report ------------------------------------------------------------------------------------
 
 say "$(( (SECONDS - started) / 60 )) min of churn: $joins joins, $leaves leaves; $ASKS pod-to-pod asks, $ASKS_FAILED failed"
-printf '[soak] %-28s %10s %10s %10s\n' "" start end bound
+printf '[soak] %-36s %10s %10s %10s\n' "" start end bound
 row() {
   local label=$1 start=$2 end=$3 bound=$4 verdict=""
   (( end <= bound )) || { verdict="  EXCEEDED"; fail "$label: $start at the start, $end at the end (bound $bound)"; }
-  printf '[soak] %-28s %10s %10s %10s%s\n' "$label" "$start" "$end" "$bound" "$verdict"
+  printf '[soak] %-36s %10s %10s %10s%s\n' "$label" "$start" "$end" "$bound" "$verdict"
+}
+info() {
+  printf '[soak] %-36s %10s %10s %10s\n' "$1" "$2" "$3" "-"
 }
 for proc in controller $(for n in $ORIGINAL; do echo "agent-$n"; done); do
   h0=${FIG[start,$proc,heap]} h1=${FIG[end,$proc,heap]}
   row "$proc heap KiB" "$h0" "$h1" $(( h0 + h0 / 4 + HEAP_BOUND_MIB * 1024 ))
   row "$proc open fds" "${FIG[start,$proc,fds]}" "${FIG[end,$proc,fds]}" $(( ${FIG[start,$proc,fds]} + FD_BOUND ))
-  row "$proc threads" "${FIG[start,$proc,threads]}" "${FIG[end,$proc,threads]}" $(( ${FIG[start,$proc,threads]} + THREAD_BOUND ))
+  info "$proc threads (all)" "${FIG[start,$proc,threads]}" "${FIG[end,$proc,threads]}"
+  row "$proc threads outside pools" "${FIG[start,$proc,unpooled]}" "${FIG[end,$proc,unpooled]}" $(( ${FIG[start,$proc,unpooled]} + THREAD_BOUND ))
+  row "$proc thread pools" "${FIG[start,$proc,pools]}" "${FIG[end,$proc,pools]}" $(( ${FIG[start,$proc,pools]} + POOL_BOUND ))
 done
 for n in $ORIGINAL; do
   row "routes on $n" "${FIG[start,$n,routes]}" "${FIG[end,$n,routes]}" $(( ${FIG[end,nodes]} - 1 ))

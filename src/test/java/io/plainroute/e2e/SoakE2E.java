@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.plainroute.testing.Lab;
 import io.plainroute.testing.TestNamespaces;
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,11 +26,13 @@ class SoakE2E {
   @Test
   void nodeChurnLeaksNothingAndKeepsTheInvariants() throws Exception {
     assumeTrue(TestNamespaces.isRoot(), "needs root: the lab creates network namespaces");
+    Path output = Files.createTempFile("plainroute-soak-", ".log");
     try (Lab lab = Lab.up(Lab.Topology.lectures())) {
+      // Into a file, not inherited: the forked test JVM's own stdout is Surefire's channel.
       Process soak = new ProcessBuilder("bash", Path.of("hack", "lab", "soak.sh").toString(),
           "--name", lab.name(), "--minutes", Integer.toString(MINUTES))
-          .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
+          .redirectErrorStream(true)
+          .redirectOutput(output.toFile())
           .redirectInput(new File("/dev/null"))
           .start();
       boolean finished = soak.waitFor(MINUTES + SLACK_MINUTES, TimeUnit.MINUTES);
@@ -37,8 +40,11 @@ class SoakE2E {
         soak.descendants().forEach(ProcessHandle::destroyForcibly);
         soak.destroyForcibly().waitFor();
       }
+      Files.readAllLines(output).forEach(System.out::println);
       assertThat(finished).as("soak.sh finished within %d min", MINUTES + SLACK_MINUTES).isTrue();
       assertThat(soak.exitValue()).as("soak.sh exit code; its [soak] lines above say what failed").isZero();
+    } finally {
+      Files.deleteIfExists(output);
     }
   }
 }
