@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence bench-startup bench-alloc bench-scale alerts clean
+.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence bench-startup bench-alloc bench-scale alerts fuzz fuzz-short soak clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
 	@hack/olm/validate.sh bundle
 	@bin=$$(hack/k8s/build.sh) && $(MVN) verify -Dplainroute.k8s.bin=$$bin
+	@$(MAKE) --no-print-directory fuzz-short
 
 ## unit: unit tests only (no API server, seconds)
 unit:
@@ -102,6 +103,24 @@ bench-alloc: deps
 SCALE_TOTALS ?= 1000 5000
 bench-scale: deps build
 	@bench/scale.sh $(SCALE_TOTALS)
+
+## fuzz: coverage-guided fuzzing (Jazzer) of the rtnetlink decoder and of CIDR/spec parsing, each
+##       *FuzzTest for FUZZ_MINUTES (10) minutes in a JVM of its own. Crashing inputs land in
+##       src/test/resources/.../<Test>Inputs/<method>/: commit them, `mvn test` replays them.
+FUZZ_MINUTES ?= 10
+fuzz:
+	$(MVN) test -Pfuzz -Dfuzz.seconds=$$(( $(FUZZ_MINUTES) * 60 ))
+
+## fuzz-short: the same for 20 s per target (part of `make test`, after the corpus replay of `mvn verify`)
+fuzz-short:
+	$(MVN) test -Pfuzz -Dfuzz.seconds=20
+
+## soak: SOAK_MINUTES (30) minutes of node churn in the lab while pods talk; prints heap, file
+##       descriptors, threads, routes and subnets at the start and the end, fails on a leak beyond
+##       the bounds or a broken invariant (hack/lab/soak.sh; root). `make test` runs 3 min (SoakE2E).
+SOAK_MINUTES ?= 30
+soak: deps build
+	@SOAK_MINUTES=$(SOAK_MINUTES) K8S_BIN=$$(hack/k8s/build.sh) hack/lab/soak.sh
 
 ## demo: the lectures' 3-node cluster on one machine, in network namespaces (root); stays up
 demo:

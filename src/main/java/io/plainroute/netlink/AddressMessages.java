@@ -38,7 +38,7 @@ final class AddressMessages {
 
   /** Decodes an {@code RTM_NEWADDR} or {@code RTM_DELADDR} message of family {@code AF_INET}. */
   static Address parse(MessageReader message) {
-    IfAddrMsg header = IfAddrMsg.read(message.buffer(), message.payload());
+    IfAddrMsg header = IfAddrMsg.read(message.buffer(), message.familyHeader(IfAddrMsg.SIZE));
     // IFA_ADDRESS is the peer on point-to-point links; IFA_LOCAL is always the link's own.
     boolean hasLocal = false;
     boolean hasAddress = false;
@@ -56,7 +56,7 @@ final class AddressMessages {
     if (!hasLocal && !hasAddress) {
       throw new MalformedMessageException("address message without IFA_LOCAL or IFA_ADDRESS");
     }
-    return new Address(header.index(), Ipv4Prefix.of(hasLocal ? local : address, header.prefixLength()));
+    return new Address(header.index(), Ipv4Prefix.of(hasLocal ? local : address, RouteMessages.prefixLength(header.prefixLength())));
   }
 
   private static IfAddrMsg header(Address address) {

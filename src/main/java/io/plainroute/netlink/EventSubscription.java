@@ -1,21 +1,11 @@
 package io.plainroute.netlink;
 
-import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELADDR;
-import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELLINK;
-import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELROUTE;
-import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWADDR;
-import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWLINK;
-import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWROUTE;
-
-import io.plainroute.netlink.nl.MalformedMessageException;
-import io.plainroute.netlink.nl.MessageReader;
 import io.plainroute.netlink.nl.Rtnetlink;
+import io.plainroute.netns.NetworkNamespace;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-
-import io.plainroute.netns.NetworkNamespace;
 
 /**
  * Link, IPv4 address and IPv4 route changes of one network namespace, read on a socket and a
@@ -33,18 +23,18 @@ public final class EventSubscription implements AutoCloseable {
   private static final int DATAGRAM_SLOT_BYTES = 32 * 1024;
 
   private final NetlinkSocket socket;
-  private final Consumer<NetlinkEvent> listener;
   private final Consumer<EventSubscription> onClose;
   private final Thread reader;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Notifications come one to a datagram: several are read per system call. Reader thread only. */
-  private final QueuedDatagrams datagrams = new QueuedDatagrams(DATAGRAM_SLOTS, DATAGRAM_SLOT_BYTES);
-  private final MessageReader messages = new MessageReader();
+  private final QueuedDatagrams received = new QueuedDatagrams(DATAGRAM_SLOTS, DATAGRAM_SLOT_BYTES);
+  /** Turns each datagram into events; nothing a datagram holds ends the subscription. */
+  private final EventDatagrams datagrams;
 
   private EventSubscription(NetlinkSocket socket, Consumer<NetlinkEvent> listener, Consumer<EventSubscription> onClose,
       String name) {
     this.socket = socket;
-    this.listener = listener;
+    this.datagrams = new EventDatagrams(listener);
     this.onClose = onClose;
     this.reader = new Thread(this::read, name);
     reader.setDaemon(true);
@@ -102,45 +92,19 @@ public final class EventSubscription implements AutoCloseable {
 
   private void readOnce() {
     try {
-      int received = socket.receive(datagrams, false);
-      for (int i = 0; i < received; i++) {
-        for (messages.reset(datagrams.get(i)); messages.next(); ) {
-          NetlinkEvent event = decode(messages);
-          if (event != null) {
-            deliver(event);
-          }
-        }
+      int count = socket.receive(received, false);
+      for (int i = 0; i < count; i++) {
+        datagrams.accept(received.get(i));
       }
-      if (datagrams.truncated()) {
+      if (received.truncated()) {
         LOG.log(Level.WARNING, "netlink events skipped: a notification larger than " + DATAGRAM_SLOT_BYTES + " bytes");
-        deliver(new NetlinkEvent.EventsLost());
+        datagrams.lost();
       }
-    } catch (NetlinkException | MalformedMessageException e) {
-      if (!(e instanceof NetlinkException lost && lost.is(Errno.ENOBUFS))) {
+    } catch (NetlinkException e) {
+      if (!e.is(Errno.ENOBUFS)) {
         LOG.log(Level.WARNING, "netlink events skipped: {0}", e.getMessage());
       }
-      deliver(new NetlinkEvent.EventsLost());
+      datagrams.lost();
     }
-  }
-
-  private void deliver(NetlinkEvent event) {
-    try {
-      listener.accept(event);
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "netlink event listener failed on " + event, e);
-    }
-  }
-
-  /** The event a message announces, or null for messages of other kinds. */
-  private static NetlinkEvent decode(MessageReader message) {
-    return switch (message.type()) {
-      case RTM_NEWLINK, RTM_DELLINK ->
-          new NetlinkEvent.LinkChanged(LinkMessages.parse(message), message.type() == RTM_DELLINK, message.portId());
-      case RTM_NEWADDR, RTM_DELADDR -> new NetlinkEvent.AddressChanged(AddressMessages.parse(message),
-          message.type() == RTM_DELADDR, message.portId());
-      case RTM_NEWROUTE, RTM_DELROUTE -> new NetlinkEvent.RouteChanged(RouteMessages.parse(message),
-          message.type() == RTM_DELROUTE, message.portId());
-      default -> null;
-    };
   }
 }

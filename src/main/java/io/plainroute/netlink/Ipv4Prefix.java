@@ -42,12 +42,12 @@ public final class Ipv4Prefix {
     if (slash < 0) {
       throw new IllegalArgumentException("'" + cidr + "' is not of the form a.b.c.d/n");
     }
-    return new Ipv4Prefix(parseBits(cidr.substring(0, slash)), parseNumber(cidr.substring(slash + 1), 32, cidr));
+    return new Ipv4Prefix(parseBits(cidr.substring(0, slash), cidr), parseNumber(cidr.substring(slash + 1), 32, cidr));
   }
 
   /** Parses a dotted-quad address; never consults DNS. */
   public static Inet4Address parseAddress(String dotted) {
-    return toInet4(parseBits(dotted));
+    return toInet4(parseBits(dotted, dotted));
   }
 
   /** The address. */
@@ -113,14 +113,16 @@ public final class Ipv4Prefix {
     }
   }
 
-  private static int parseBits(String dotted) {
+  /** The address's bits; errors quote the whole input, the address being part of a prefix. */
+  private static int parseBits(String dotted, String input) {
     String[] parts = dotted.split("\\.", -1);
     if (parts.length != 4) {
-      throw new IllegalArgumentException("'" + dotted + "' is not a dotted-quad IPv4 address");
+      throw new IllegalArgumentException("'" + input + "' is not "
+          + (input.equals(dotted) ? "a dotted-quad IPv4 address" : "of the form a.b.c.d/n"));
     }
     int bits = 0;
     for (String part : parts) {
-      bits = bits << 8 | parseNumber(part, 255, dotted);
+      bits = bits << 8 | parseNumber(part, 255, input);
     }
     return bits;
   }

@@ -66,7 +66,7 @@ final class LinkMessages {
 
   /** Decodes an {@code RTM_NEWLINK} or {@code RTM_DELLINK} message. */
   static Link parse(MessageReader message) {
-    IfInfoMsg header = IfInfoMsg.read(message.buffer(), message.payload());
+    IfInfoMsg header = IfInfoMsg.read(message.buffer(), message.familyHeader(IfInfoMsg.SIZE));
     String name = "";
     int mtu = 0;
     String mac = "";

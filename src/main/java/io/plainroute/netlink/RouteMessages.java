@@ -15,6 +15,7 @@ import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWROUTE;
 import static io.plainroute.netlink.nl.Rtnetlink.RT_TABLE_UNSPEC;
 
 import io.plainroute.netlink.nl.AttributeReader;
+import io.plainroute.netlink.nl.MalformedMessageException;
 import io.plainroute.netlink.nl.MessageReader;
 import io.plainroute.netlink.nl.MessageWriter;
 import io.plainroute.netlink.nl.RtMsg;
@@ -101,7 +102,7 @@ final class RouteMessages {
    */
   static Route parseIn(MessageReader message, int table, int protocol) {
     ByteBuffer buffer = message.buffer();
-    int header = message.payload();
+    int header = message.familyHeader(RtMsg.SIZE);
     int headerTable = RtMsg.u8(buffer, header + RtMsg.TABLE);
     int headerProtocol = RtMsg.u8(buffer, header + RtMsg.PROTOCOL);
     if (table != RT_TABLE_UNSPEC && headerTable != table || protocol != ANY_PROTOCOL && headerProtocol != protocol) {
@@ -120,8 +121,16 @@ final class RouteMessages {
         default -> { }
       }
     }
-    return new Route(Ipv4Prefix.of(destination, RtMsg.u8(buffer, header + RtMsg.DST_LEN)), gateway, link,
+    return new Route(Ipv4Prefix.of(destination, prefixLength(RtMsg.u8(buffer, header + RtMsg.DST_LEN))), gateway, link,
         headerProtocol, RtMsg.u8(buffer, header + RtMsg.SCOPE), routeTable, RtMsg.u8(buffer, header + RtMsg.TYPE));
+  }
+
+  /** A prefix length from the wire, which a byte can make up to 255. */
+  static int prefixLength(int length) {
+    if (length > 32) {
+      throw new MalformedMessageException("IPv4 prefix length " + length + " is above 32");
+    }
+    return length;
   }
 
   private static int type(RouteChange change) {

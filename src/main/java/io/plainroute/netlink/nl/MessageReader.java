@@ -99,6 +99,19 @@ public final class MessageReader {
     return length - Netlink.NLMSG_HDRLEN;
   }
 
+  /**
+   * Absolute offset of the family header ({@code rtmsg}, {@code ifinfomsg}, ...) of the given size.
+   *
+   * @throws MalformedMessageException when the payload is shorter than the header
+   */
+  public int familyHeader(int size) {
+    if (payloadLength() < size) {
+      throw new MalformedMessageException("message type " + type() + " of " + payloadLength()
+          + " payload bytes where a " + size + "-byte family header was expected");
+    }
+    return payload();
+  }
+
   /** The attributes that follow a family header of the given size, as a cursor (reused). */
   public AttributeReader attributes(int familyHeaderSize) {
     return tlvs.reset(buffer, Math.min(end(), payload() + familyHeaderSize), end());
@@ -119,9 +132,12 @@ public final class MessageReader {
     if (!hasFlag(Netlink.NLM_F_ACK_TLVS)) {
       return null;
     }
-    int echoed = hasFlag(Netlink.NLM_F_CAPPED) ? Netlink.NLMSG_HDRLEN
+    // The echoed request's length comes from the wire: one that is negative or runs past the
+    // message leaves no room for TLVs.
+    long echoed = hasFlag(Netlink.NLM_F_CAPPED) ? Netlink.NLMSG_HDRLEN
         : Netlink.align(buffer.getInt(payload() + 4));
-    AttributeReader attributes = tlvs.reset(buffer, Math.min(end(), payload() + 4 + echoed), end());
+    int from = echoed < Netlink.NLMSG_HDRLEN ? end() : (int) Math.min(end(), payload() + 4 + echoed);
+    AttributeReader attributes = tlvs.reset(buffer, from, end());
     while (attributes.next()) {
       if (attributes.type() == Netlink.NLMSGERR_ATTR_MSG) {
         return attributes.string();
