@@ -38,9 +38,9 @@ class TroubleshootingGuideTest {
     assertThat(found.conditionTypes()).containsKeys("Ready", "BridgeReady", "RoutesReady", "PoolExhausted", "Conflict");
     assertThat(found.conditionReasons()).containsKeys("DataplaneReady", "RouteFailed", "NoFreeSubnet", "DuplicateMAC",
         "PeerNotOnLink", "ConflictingClusterNetwork");
-    assertThat(found.eventReasons()).containsKeys("SubnetAllocated", "SubnetPoolExhausted", "PeerUnreachable");
+    assertThat(found.eventReasons()).containsKeys("SubnetReleased", "SubnetPoolExhausted", "PeerUnreachable");
     assertThat(found.meters()).containsKeys("plainroute_subnets", "plainroute_drift_repairs_total", "plainroute_node_ready");
-    assertThat(found.conditionReasons()).doesNotContainKeys("SubnetAllocated", "PeerUnreachable");
+    assertThat(found.conditionReasons()).doesNotContainKeys("SubnetReleased", "PeerUnreachable");
   }
 
   @Test
