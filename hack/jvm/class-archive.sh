@@ -33,6 +33,8 @@ contexts: [{name: none, context: {cluster: none, user: none}}]
 current-context: none
 KC
 rm -f "$archive"
+# Made before the JVM starts, so the wait below never greps a log its child has not opened yet.
+: >"$work/log"
 # The archive is written for these flags' class path and GC: the same as the launch's.
 KUBECONFIG="$work/kubeconfig" PLAINROUTE_ROLE=agent NODE_NAME=class-archive \
   PLAINROUTE_AGENT_CNI_CONF_DIR="$work/cni" QUARKUS_HTTP_PORT=0 \
