@@ -164,13 +164,23 @@ final class SubnetAllocator {
           .toList();
       // A node's own podCIDR is kept for it, before any chain takes subnets from the cursor.
       waiting.forEach(node -> ownPodCIDR(pool, node).ifPresent(free::markTaken));
+      // Subnets are promised in the nodes' order, oldest first, before any chain runs: when the pool
+      // runs short, the newest nodes wait, whichever chain the threads happen to run first.
+      Map<String, IPv4Address> promised = new HashMap<>();
+      for (Node node : waiting) {
+        String name = node.getMetadata().getName();
+        if (heldClaim(pool, name).isEmpty() && ownPodCIDR(pool, node).isEmpty()) {
+          free.next().ifPresent(subnet -> promised.put(name, subnet));
+        }
+      }
       SynchronizedFree cursor = new SynchronizedFree(free);
-      writes.forEach(waiting, node -> attempt("allocate a subnet to node " + node.getMetadata().getName(), () -> allocate(pool, cursor, node)));
+      writes.forEach(waiting, node -> attempt("allocate a subnet to node " + node.getMetadata().getName(),
+          () -> allocate(pool, cursor, Optional.ofNullable(promised.get(node.getMetadata().getName())), node)));
     }
 
-    private void allocate(SubnetPool pool, SynchronizedFree free, Node node) {
+    private void allocate(SubnetPool pool, SynchronizedFree free, Optional<IPv4Address> promised, Node node) {
       String name = node.getMetadata().getName();
-      Optional<IPv4Address> subnet = heldClaim(pool, name).or(() -> claimFree(pool, free, node));
+      Optional<IPv4Address> subnet = heldClaim(pool, name).or(() -> claimFree(pool, free, promised, node));
       if (subnet.isEmpty()) {
         pending.add(name);
         if (toldPoolExhausted.add(name)) {
@@ -205,7 +215,11 @@ final class SubnetAllocator {
           .min(Comparator.comparingLong(s -> s.getLower().longValue()));
     }
 
-    private Optional<IPv4Address> claimFree(SubnetPool pool, SynchronizedFree free, Node node) {
+    /**
+     * The node's own podCIDR if it can be claimed, else the subnet promised to it, else the next
+     * free ones (a promised subnet may have been claimed meanwhile by another controller instance).
+     */
+    private Optional<IPv4Address> claimFree(SubnetPool pool, SynchronizedFree free, Optional<IPv4Address> promised, Node node) {
       Optional<IPv4Address> own = ownPodCIDR(pool, node);
       Optional<SubnetClaim> ownClaim = own.flatMap(subnet -> store.claim(subnet, node, clusterNetwork));
       if (ownClaim.isPresent()) {
@@ -214,7 +228,7 @@ final class SubnetAllocator {
         LOG.infof("adopting %s, the podCIDR node %s already has", own.get().toCanonicalString(), node.getMetadata().getName());
         return own;
       }
-      for (Optional<IPv4Address> next = free.next(); next.isPresent(); next = free.next()) {
+      for (Optional<IPv4Address> next = promised.or(free::next); next.isPresent(); next = free.next()) {
         taken.add(next.get());
         Optional<SubnetClaim> claim = store.claim(next.get(), node, clusterNetwork);
         if (claim.isPresent()) {
