@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -58,6 +59,17 @@ public class NodeNetworkSpec {
       reason = "FieldValueInvalid")
   private String nodeIP;
 
+  // One entry per family, primary first (docs: DUALSTACK-API). Added here for the agent only;
+  // the controller side (h-v6api) owns their schema and validation.
+  @JsonPropertyDescription("The node's pod subnets, one per family, primary first: podCIDRs[0] is podCIDR.")
+  private List<String> podCIDRs;
+
+  @JsonPropertyDescription("The bridge's address in each subnet of podCIDRs, at the same index: gateways[0] is gateway.")
+  private List<String> gateways;
+
+  @JsonPropertyDescription("The Node's address of each family of podCIDRs, at the same index (\"\" while it reports none): nodeIPs[0] is nodeIP.")
+  private List<String> nodeIPs;
+
   public NodeNetworkSpec() {}
 
   public NodeNetworkSpec(String nodeName, String podCIDR, String gateway, String nodeIP) {
@@ -99,17 +111,44 @@ public class NodeNetworkSpec {
     this.nodeIP = nodeIP;
   }
 
+  public List<String> getPodCIDRs() {
+    return podCIDRs;
+  }
+
+  public void setPodCIDRs(List<String> podCIDRs) {
+    this.podCIDRs = podCIDRs;
+  }
+
+  public List<String> getGateways() {
+    return gateways;
+  }
+
+  public void setGateways(List<String> gateways) {
+    this.gateways = gateways;
+  }
+
+  public List<String> getNodeIPs() {
+    return nodeIPs;
+  }
+
+  public void setNodeIPs(List<String> nodeIPs) {
+    this.nodeIPs = nodeIPs;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof NodeNetworkSpec s
         && Objects.equals(nodeName, s.nodeName)
         && Objects.equals(podCIDR, s.podCIDR)
         && Objects.equals(gateway, s.gateway)
-        && Objects.equals(nodeIP, s.nodeIP);
+        && Objects.equals(nodeIP, s.nodeIP)
+        && Objects.equals(podCIDRs, s.podCIDRs)
+        && Objects.equals(gateways, s.gateways)
+        && Objects.equals(nodeIPs, s.nodeIPs);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(nodeName, podCIDR, gateway, nodeIP);
+    return Objects.hash(nodeName, podCIDR, gateway, nodeIP, podCIDRs, gateways, nodeIPs);
   }
 }
