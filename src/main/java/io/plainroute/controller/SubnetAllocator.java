@@ -140,13 +140,14 @@ final class SubnetAllocator {
         String name = node.getMetadata().getName();
         attempt("repair the subnet of node " + name, () -> {
           dropClaimsOtherThan(name, nn.getSpec().getPodCIDR());
-          if (claimsOf(name).isEmpty()) {
-            reclaim(node, nn);
+          if (claimsOf(name).isEmpty() && !reclaim(node, nn)) {
+            return;
           }
           String nodeIP = NodeAddresses.nodeIP(node).orElse("");
           if (!nodeIP.equals(Objects.requireNonNullElse(nn.getSpec().getNodeIP(), ""))) {
             store.setNodeIP(nn, nodeIP);
             LOG.infof("node %s changed its address to %s", name, nodeIP.isEmpty() ? "<none>" : nodeIP);
+            NodeInputProblems.noNodeIP(node, nn.getSpec().getPodCIDR()).ifPresent(message -> warn(node, NodeInputProblems.NO_NODE_IP, message));
           }
           writeNodePodCIDR(node, nn.getSpec().getPodCIDR());
         });
@@ -205,6 +206,9 @@ final class SubnetAllocator {
         // The NodeNetwork is the record (kubectl get nodenetworks); an Event would be a 4th write a node.
         LOG.infof("allocated %s to node %s", podCIDR, name);
         allocations.incrementAndGet();
+        NodeInputProblems.podCIDRNotUsed(node, pool, taken, podCIDR, clusterNetwork)
+            .ifPresent(message -> warn(node, NodeInputProblems.POD_CIDR_NOT_USED, message));
+        NodeInputProblems.noNodeIP(node, podCIDR).ifPresent(message -> warn(node, NodeInputProblems.NO_NODE_IP, message));
       }
       writeNodePodCIDR(node, podCIDR);
     }
@@ -258,12 +262,31 @@ final class SubnetAllocator {
       }
     }
 
-    private void reclaim(Node node, NodeNetwork nn) {
+    private void warn(Node node, String reason, String message) {
+      LOG.warnf("node %s: %s", node.getMetadata().getName(), message);
+      store.recordEvent(node, EventType.Warning, reason, message);
+    }
+
+    /** @return false when the NodeNetwork was deleted instead: its subnet is another node's */
+    private boolean reclaim(Node node, NodeNetwork nn) {
       Optional<IPv4Address> subnet = podCIDR(nn);
       if (subnet.isPresent() && store.claim(subnet.get(), node, clusterNetwork).isEmpty()) {
+        Optional<String> holder = nodeNetworks.values().stream()
+            .filter(other -> other != nn && podCIDR(other).equals(subnet)).map(other -> other.getMetadata().getName()).findFirst();
+        if (holder.isPresent()) {
+          // Two NodeNetworks name one subnet and the claim, which decides, is not this node's: this
+          // one was written by hand. It goes, and the node gets a free subnet in this very pass.
+          store.deleteNodeNetwork(nn);
+          nodeNetworks.remove(node.getMetadata().getName());
+          warn(node, "SubnetClaimedByAnotherNode", "NodeNetwork " + nn.getMetadata().getName() + " named subnet "
+              + nn.getSpec().getPodCIDR() + ", which node " + holder.get() + " holds (SubnetClaim " + Cidrs.objectName(subnet.get())
+              + "); it was deleted and the node gets a free subnet. Only the controller writes NodeNetworks.");
+          return false;
+        }
         failures.add("subnet " + nn.getSpec().getPodCIDR() + " of node " + node.getMetadata().getName()
             + " is claimed by another node: delete the SubnetClaim " + Cidrs.objectName(subnet.get()) + " that is wrong");
       }
+      return true;
     }
 
     private void dropClaimsOtherThan(String node, String podCIDR) {
