@@ -147,7 +147,7 @@ final class SubnetAllocator {
           if (!nodeIP.equals(Objects.requireNonNullElse(nn.getSpec().getNodeIP(), ""))) {
             store.setNodeIP(nn, nodeIP);
             LOG.infof("node %s changed its address to %s", name, nodeIP.isEmpty() ? "<none>" : nodeIP);
-            NodeInputProblems.noNodeIP(node, nn.getSpec().getPodCIDR()).ifPresent(message -> warn(node, NodeInputProblems.NO_NODE_IP, message));
+            NodeInputProblems.noNodeIP(node, nn.getSpec().getPodCIDR()).ifPresent(message -> report(node, EventType.Warning, NodeInputProblems.NO_NODE_IP, message));
           }
           writeNodePodCIDR(node, nn.getSpec().getPodCIDR());
         });
@@ -207,8 +207,8 @@ final class SubnetAllocator {
         LOG.infof("allocated %s to node %s", podCIDR, name);
         allocations.incrementAndGet();
         NodeInputProblems.podCIDRNotUsed(node, pool, taken, podCIDR, clusterNetwork)
-            .ifPresent(message -> warn(node, NodeInputProblems.POD_CIDR_NOT_USED, message));
-        NodeInputProblems.noNodeIP(node, podCIDR).ifPresent(message -> warn(node, NodeInputProblems.NO_NODE_IP, message));
+            .ifPresent(message -> report(node, EventType.Warning, NodeInputProblems.POD_CIDR_NOT_USED, message));
+        NodeInputProblems.noNodeIP(node, podCIDR).ifPresent(message -> report(node, EventType.Warning, NodeInputProblems.NO_NODE_IP, message));
       }
       writeNodePodCIDR(node, podCIDR);
     }
@@ -262,9 +262,10 @@ final class SubnetAllocator {
       }
     }
 
-    private void warn(Node node, String reason, String message) {
+    /** A Warning Event on the Node, and the same line in the log. */
+    private void report(Node node, EventType type, String reason, String message) {
       LOG.warnf("node %s: %s", node.getMetadata().getName(), message);
-      store.recordEvent(node, EventType.Warning, reason, message);
+      store.recordEvent(node, type, reason, message);
     }
 
     /** @return false when the NodeNetwork was deleted instead: its subnet is another node's */
@@ -278,7 +279,7 @@ final class SubnetAllocator {
           // one was written by hand. It goes, and the node gets a free subnet in this very pass.
           store.deleteNodeNetwork(nn);
           nodeNetworks.remove(node.getMetadata().getName());
-          warn(node, "SubnetClaimedByAnotherNode", "NodeNetwork " + nn.getMetadata().getName() + " named subnet "
+          report(node, EventType.Warning, "SubnetClaimedByAnotherNode", "NodeNetwork " + nn.getMetadata().getName() + " named subnet "
               + nn.getSpec().getPodCIDR() + ", which node " + holder.get() + " holds (SubnetClaim " + Cidrs.objectName(subnet.get())
               + "); it was deleted and the node gets a free subnet. Only the controller writes NodeNetworks.");
           return false;
