@@ -1,5 +1,6 @@
 package io.plainroute.controller;
 
+import inet.ipaddr.IPAddress;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.plainroute.ipam.Cidrs;
@@ -31,8 +32,14 @@ final class NodeAddresses {
     return addresses.stream()
         .filter(a -> type.equals(a.getType()))
         .map(NodeAddress::getAddress)
-        .filter(a -> Cidrs.parseAddress(a, family).isPresent())
+        .filter(a -> Cidrs.parseAddress(a, family).filter(NodeAddresses::unicast).isPresent())
         .findFirst();
+  }
+
+  /** An address peers can route to (the NodeNetwork's nodeIP refuses the others). */
+  private static boolean unicast(IPAddress address) {
+    return !address.isLoopback() && !address.isLinkLocal() && !address.isMulticast() && !address.isZero()
+        && !address.isMax();
   }
 
   static Optional<String> podCIDR(Node node) {

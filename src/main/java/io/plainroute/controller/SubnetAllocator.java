@@ -152,8 +152,9 @@ final class SubnetAllocator {
           List<IPAddress> subnets = subnets(nn);
           dropClaimsOtherThan(name, subnets);
           for (IPAddress subnet : subnets) {
-            if (claimsOf(name).stream().noneMatch(c -> c.getSpec().getCidr().equals(subnet.toCanonicalString()))) {
-              reclaim(node, subnet);
+            if (claimsOf(name).stream().noneMatch(c -> c.getSpec().getCidr().equals(subnet.toCanonicalString()))
+                && !reclaim(node, nn, subnet)) {
+              return;
             }
           }
           NodeNetwork current = updateAddresses(node, nn, subnets);
@@ -178,6 +179,8 @@ final class SubnetAllocator {
       nodeNetworks.put(node.getMetadata().getName(), updated);
       if (!wanted.getNodeIPs().equals(now.allNodeIPs())) {
         LOG.infof("node %s: node addresses %s", node.getMetadata().getName(), wanted.getNodeIPs());
+        subnets.forEach(subnet -> NodeInputProblems.noNodeIP(node, subnet)
+            .ifPresent(message -> report(node, EventType.Warning, NodeInputProblems.NO_NODE_IP, message)));
       }
       return updated;
     }
@@ -247,6 +250,7 @@ final class SubnetAllocator {
           writeNodePodCIDRs(node, updateAddresses(node, existing, subnets));
           LOG.infof("allocated %s to node %s", got.values().stream().map(IPAddress::toCanonicalString).toList(), name);
           allocations.incrementAndGet();
+          reportInputProblems(pools, node, got);
         }
         return;
       }
@@ -267,6 +271,7 @@ final class SubnetAllocator {
         // The NodeNetwork is the record (kubectl get nodenetworks); an Event would be a 4th write a node.
         LOG.infof("allocated %s to node %s", wanted.getPodCIDRs(), name);
         allocations.incrementAndGet();
+        reportInputProblems(pools, node, got);
       }
       writeNodePodCIDRs(node, actual);
     }
@@ -345,11 +350,43 @@ final class SubnetAllocator {
       }
     }
 
-    private void reclaim(Node node, IPAddress subnet) {
+    /** A Warning Event on the Node, and the same line in the log. */
+    private void report(Node node, EventType type, String reason, String message) {
+      LOG.warnf("node %s: %s", node.getMetadata().getName(), message);
+      store.recordEvent(node, type, reason, message);
+    }
+
+    /** What the Node says of itself that its new subnets could not follow, as Events. */
+    private void reportInputProblems(ClusterPools pools, Node node, Map<Family, IPAddress> got) {
+      for (SubnetPool pool : pools.pools()) {
+        IPAddress subnet = got.get(pool.family());
+        if (subnet != null) {
+          NodeInputProblems.podCIDRNotUsed(node, pool, taken, subnet, clusterNetwork)
+              .ifPresent(message -> report(node, EventType.Warning, NodeInputProblems.POD_CIDR_NOT_USED, message));
+          NodeInputProblems.noNodeIP(node, subnet).ifPresent(message -> report(node, EventType.Warning, NodeInputProblems.NO_NODE_IP, message));
+        }
+      }
+    }
+
+    /** @return false when the NodeNetwork was deleted instead: its subnet is another node's */
+    private boolean reclaim(Node node, NodeNetwork nn, IPAddress subnet) {
       if (store.claim(subnet, node, clusterNetwork).isEmpty()) {
+        Optional<String> holder = nodeNetworks.values().stream()
+            .filter(other -> other != nn && subnets(other).contains(subnet)).map(other -> other.getMetadata().getName()).findFirst();
+        if (holder.isPresent()) {
+          // Two NodeNetworks name one subnet and the claim, which decides, is not this node's: this
+          // one was written by hand. It goes, and the node gets free subnets in this very pass.
+          store.deleteNodeNetwork(nn);
+          nodeNetworks.remove(node.getMetadata().getName());
+          report(node, EventType.Warning, "SubnetClaimedByAnotherNode", "NodeNetwork " + nn.getMetadata().getName() + " named subnet "
+              + subnet.toCanonicalString() + ", which node " + holder.get() + " holds (SubnetClaim " + Cidrs.objectName(subnet)
+              + "); it was deleted and the node gets a free subnet. Only the controller writes NodeNetworks.");
+          return false;
+        }
         failures.add("subnet " + subnet.toCanonicalString() + " of node " + node.getMetadata().getName()
             + " is claimed by another node: delete the SubnetClaim " + Cidrs.objectName(subnet) + " that is wrong");
       }
+      return true;
     }
 
     /**

@@ -49,6 +49,12 @@ public class ClusterNetworkSpec {
       value = "self.all(a, !isCIDR(a) || self.filter(b, isCIDR(b) && (cidr(a).containsCIDR(b) || cidr(b).containsCIDR(a))).size() == 1)",
       message = "spec.clusterCIDRs: entries must not overlap or repeat each other (within a family); remove the overlapping entry",
       reason = "FieldValueInvalid")
+  // A range that holds 0.0.0.0, loopback, link-local or multicast addresses would hand a node
+  // 0.0.0.0/24 or 127.0.0.0/24: refused here, not found later on a broken node.
+  @ValidationRule(
+      value = "self.all(c, !isCIDR(c) || (cidr(c).ip().isGlobalUnicast() && (cidr(c).ip().family() != 4 || cidr(c).prefixLength() >= 8)))",
+      message = "spec.clusterCIDRs: every entry must be a unicast range of at most /8, like 10.244.0.0/16 (not 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16 or multicast, and no wider than 10.0.0.0/8)",
+      reason = "FieldValueInvalid")
   @ValidationRule(
       value = "oldSelf.all(c, c in self)",
       message = "spec.clusterCIDRs is append-only: existing ranges hold node subnets and cannot be changed or removed; add a new range instead",
@@ -102,8 +108,14 @@ public class ClusterNetworkSpec {
   @JsonPropertyDescription("Also set Node.spec.podCIDR(s) to the node's subnet when the Node has none.")
   private Boolean writeNodePodCIDR = true;
 
+  @Size(max = 64)
   @JsonPropertyDescription("Labels a Node must carry to get a subnet (matchLabels semantics). Empty selects every node.")
-  private Map<String, String> nodeSelector = new LinkedHashMap<>();
+  @ValidationRule(
+      value = "self.all(k, k.matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$') "
+          + "&& self[k].matches('^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$'))",
+      message = "spec.nodeSelector: every key and value must be a valid label (a key like example.com/role, a value of at most 63 letters, digits, '-', '_' or '.'), or no Node can ever match it",
+      reason = "FieldValueInvalid")
+  private Map<String, @Size(max = 63) String> nodeSelector = new LinkedHashMap<>();
 
   public List<String> getClusterCIDRs() {
     return clusterCIDRs;

@@ -88,6 +88,12 @@ public class NodeNetworkSpec {
       value = "!isCIDR(self) || string(cidr(self).masked()) == self",
       message = "spec.podCIDR must be a network in canonical form, like 10.244.1.0/24 or fd00:10:244:1::/64 (no host bits set, no leading zeros, IPv6 in lowercase with zeros compressed): routes and the CNI config are cut from it",
       reason = "FieldValueInvalid")
+  // Peers route the whole podCIDR to this node: 0.0.0.0/0 would become a default route on every
+  // node, 127.0.0.0/24 a gateway on loopback's range, a /31 a subnet without a pod address.
+  @ValidationRule(
+      value = "!isCIDR(self) || cidr(self).ip().family() != 4 || (cidr(self).ip().isGlobalUnicast() && cidr(self).prefixLength() >= 8 && cidr(self).prefixLength() <= 30)",
+      message = "spec.podCIDR must be a unicast network of at least /8 and at most /30, like 10.244.1.0/24: peers route all of it to this node and pods need addresses in it",
+      reason = "FieldValueInvalid")
   @ValidationRule(value = "self == oldSelf", message = "spec.podCIDR is immutable: pods on the node hold addresses from it, and the node keeps its subnet for as long as the Node exists (deleting the NodeNetwork or its SubnetClaim gives the same subnet back). To give the node another subnet, drain it and delete the Node; it gets a free subnet when it registers again", reason = "FieldValueForbidden")
   private String podCIDR;
 
