@@ -3,7 +3,7 @@ package io.plainroute.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import inet.ipaddr.ipv4.IPv4Address;
+import inet.ipaddr.IPAddress;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -120,11 +120,11 @@ class BadInputScenariosIT {
     WITNESSES.forEach((name, spec) -> assertThat(now.get(name)).as("witness %s's NodeNetwork", name).isEqualTo(spec));
     WITNESSES.forEach((name, spec) -> assertThat(cluster.claims()).as("witness %s's claim", name)
         .anySatisfy(c -> assertThat(c.getSpec().getNodeName() + " " + c.getSpec().getCidr()).isEqualTo(name + " " + spec.getPodCIDR())));
-    List<IPv4Address> subnets = new ArrayList<>();
+    List<IPAddress> subnets = new ArrayList<>();
     for (NodeNetworkSpec spec : now.values()) {
       subnets.add(Cidrs.parseNetwork(spec.getPodCIDR()));
     }
-    subnets.sort(Comparator.comparingLong(s -> s.getLower().longValue()));
+    subnets.sort(Comparator.comparing(s -> s.getLower().getValue()));
     for (int i = 1; i < subnets.size(); i++) {
       assertThat(subnets.get(i - 1).overlaps(subnets.get(i))).as("%s overlaps %s", subnets.get(i - 1), subnets.get(i)).isFalse();
     }
