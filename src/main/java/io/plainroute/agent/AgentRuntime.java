@@ -12,11 +12,13 @@ import io.plainroute.netlink.NetlinkException;
 import io.plainroute.netlink.NetlinkHandle;
 import io.plainroute.netns.NetworkNamespace;
 import io.plainroute.nftables.Masquerade;
+import io.plainroute.nftables.MasqueradeState;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -31,6 +33,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AgentRuntime {
   private static final Logger LOG = Logger.getLogger(AgentRuntime.class);
+  /** How often the masquerade table is read between passes: one libnftables listing. */
+  static final Duration MASQUERADE_PERIOD = Duration.ofSeconds(1);
 
   private final PlainrouteConfig.Agent config;
   private final AgentMetrics metrics;
@@ -38,6 +42,7 @@ public class AgentRuntime {
   private Masquerade masquerade;
   private NodeDataplane dataplane;
   private ForwardingWatch forwardingWatch;
+  private PolledWatch<MasqueradeState> masqueradeWatch;
   private FollowUpPass followUp;
   private CniConfigWatch cniConfigWatch;
   private CniConfigWriter cniConfig;
@@ -76,6 +81,7 @@ public class AgentRuntime {
     followUp = new FollowUpPass(pass);
     KernelEvents events = new KernelEvents(node, pass, followUp, nanos -> metrics.driftRepaired(nodeName, nanos));
     forwardingWatch = new ForwardingWatch(node, pass).start();
+    masqueradeWatch = new PolledWatch<>("masquerade table", MASQUERADE_PERIOD, masquerade::current, pass).start();
     try {
       cniConfigWatch = CniConfigWatch.start(cniConfig.file(), pass);
     } catch (IOException e) {
@@ -110,6 +116,7 @@ public class AgentRuntime {
   synchronized void close() {
     if (forwardingWatch != null) {
       forwardingWatch.close();
+      masqueradeWatch.close();
       followUp.close();
     }
     if (cniConfigWatch != null) {
