@@ -3,7 +3,8 @@
  * kernel state (bridge, gateway address, forwarding, one route per peer, masquerade, CNI config),
  * repairs drift on rtnetlink events, and reports what it did in its own NodeNetwork's status and in
  * its own Node's NetworkUnavailable condition ({@link io.plainroute.agent.NodeNetworkAvailability};
- * failed writes retried with backoff, {@link io.plainroute.agent.StatusWriteBackoff}).
+ * failed writes retried with backoff, {@link io.plainroute.agent.StatusWriteBackoff}; an exception
+ * that stops a pass becomes Ready's reason, {@code AgentReconciler#updateErrorStatus}).
  *
  * <p>Rooms, each with one job:
  * <ul>
@@ -22,7 +23,8 @@
  *       are told apart by the port id the kernel stamps on them. {@link io.plainroute.agent.FollowUpPass}
  *       coalesces the pass that follows repairs.</li>
  *   <li>What no rtnetlink group announces: {@link io.plainroute.agent.ForwardingWatch} (forwarding
- *       switches, polled) and {@link io.plainroute.agent.CniConfigWatch} (the CNI file, inotify).</li>
+ *       switches, polled), {@link io.plainroute.agent.PolledWatch} (the masquerade table, polled)
+ *       and {@link io.plainroute.agent.CniConfigWatch} (the CNI file, inotify).</li>
  * </ul>
  * The agent uses {@code netlink}, {@code nftables}, {@code status} and {@code api}; nothing uses
  * the agent.
