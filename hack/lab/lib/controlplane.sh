@@ -38,8 +38,12 @@ cp_start() {
   kubeconfig_write "$dir/kubeconfig" https://127.0.0.1:6443 "$ca"
   kubeconfig_write "$STATE/node-kubeconfig" "https://$CP_IP:6443" "$ca"
 
+  # nodelifecycle: as in a cluster, a Node whose agent reports NetworkUnavailable=True gets the
+  # node.kubernetes.io/network-unavailable taint. (Without kubelets the lab's Nodes never post
+  # Ready, so after its grace period it also marks them unreachable; nothing runs pods by the
+  # scheduler here, and no taint-eviction controller runs, so that changes nothing.)
   proc_start kube-controller-manager "$ns" "$K8S_BIN/kube-controller-manager" \
-    --kubeconfig="$dir/kubeconfig" --controllers=garbagecollector --leader-elect=false \
+    --kubeconfig="$dir/kubeconfig" --controllers=garbagecollector,nodelifecycle --leader-elect=false \
     --bind-address=127.0.0.1 --secure-port=10257 --cert-dir="$dir/kcm-certs"
   cp_wait_url kube-controller-manager https://127.0.0.1:10257/healthz
 

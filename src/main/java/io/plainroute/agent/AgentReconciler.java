@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -22,6 +23,7 @@ import io.plainroute.api.v1alpha1.NodeNetworkStatus;
 import io.plainroute.api.v1alpha1.SubnetClaim;
 import io.plainroute.api.v1alpha1.UnreachablePeer;
 import io.plainroute.status.EventRecorder;
+import io.plainroute.status.ReconcileError;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.HttpURLConnection;
@@ -31,6 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
@@ -65,6 +68,11 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
   private final NodeNetworkAvailability availability;
   private final StatusWriteBackoff statusBackoff = new StatusWriteBackoff();
   private final OwnStatusWrites ownWrites;
+  /** What the last pass found in the kernel: an error after it is reported beside it. */
+  private volatile LastPass lastPass;
+
+  /** The kernel as the last pass found it, and the bridge it was judged against. */
+  private record LastPass(String bridgeName, DataplaneReport report) {}
 
   public AgentReconciler(AgentRuntime runtime, PlainrouteConfig config, KubernetesClient client, AgentMetrics metrics,
       @Readiness AgentReadiness readiness) {
@@ -119,12 +127,38 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
     metrics.record(nodeName, report);
     readiness.passCompleted();
     metrics.ready(nodeName, isReady(statuses.from(own.get(), cn.getSpec().getBridgeName(), report)));
+    lastPass = new LastPass(cn.getSpec().getBridgeName(), report);
     Set<String> peerNames = peers.stream().map(nn -> nn.getMetadata().getName()).collect(Collectors.toSet());
     return retryingStatusWrites(() -> {
-      writeStatus(own.get(), cn.getSpec().getBridgeName(), report)
-          .ifPresent(written -> recordPeerEvents(written, PeerTransitions.between(written.before(), report.unreachable(), peerNames)));
+      // The Node first: when its write is refused, the NodeNetwork says so (updateErrorStatus)
+      // instead of a Ready that the next write would take back.
       reportAvailability(own.get(), cn.getSpec().getBridgeName(), report);
+      writeStatus(own.get(), nn -> statuses.from(nn, cn.getSpec().getBridgeName(), report))
+          .ifPresent(written -> recordPeerEvents(written, PeerTransitions.between(written.before(), report.unreachable(), peerNames)));
     });
+  }
+
+  /**
+   * An exception that escaped a pass (the API server refusing a write for good — RBAC or admission
+   * of another version —, or a bug) becomes Ready False on this node's NodeNetwork with a reason a
+   * person can act on, beside what the last pass found in the kernel. java-operator-sdk retries
+   * the pass with backoff (application.properties); the next pass that succeeds writes Ready as the
+   * dataplane is. The ClusterNetwork itself is the controller's to write: its status is left alone.
+   */
+  @Override
+  public ErrorStatusUpdateControl<ClusterNetwork> updateErrorStatus(ClusterNetwork cn, Context<ClusterNetwork> context, Exception e) {
+    ReconcileError error = ReconcileError.of(e, "the plainroute agent's ServiceAccount", "the agent on node " + nodeName);
+    LOG.warnf(e, "node %s: pass failed (%s): %s", nodeName, error.reason(), error.message());
+    metrics.ready(nodeName, false);
+    nodeNetworks(context).stream().filter(nn -> nn.getMetadata().getName().equals(nodeName)).findFirst().ifPresent(own -> {
+      LastPass pass = lastPass;
+      try {
+        writeStatus(own, nn -> statuses.failed(nn, pass == null ? null : pass.bridgeName(), pass == null ? null : pass.report(), error));
+      } catch (KubernetesClientException refused) {
+        LOG.debugf("node %s: the error could not be written to its NodeNetwork either: %s", nodeName, refused.getMessage());
+      }
+    });
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   private void reportAvailability(NodeNetwork own, String bridgeName, DataplaneReport report) {
@@ -157,10 +191,10 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
    * (or when the cache has not yet seen our previous write), it is computed again from the object
    * as the API server has it. Returns what was written over, empty when nothing was written.
    */
-  private Optional<Written> writeStatus(NodeNetwork cached, String bridgeName, DataplaneReport report) {
+  private Optional<Written> writeStatus(NodeNetwork cached, Function<NodeNetwork, NodeNetworkStatus> compute) {
     NodeNetwork current = ownWrites.base(cached);
     for (int attempt = 1; ; attempt++) {
-      NodeNetworkStatus status = statuses.from(current, bridgeName, report);
+      NodeNetworkStatus status = compute.apply(current);
       if (status.equals(current.getStatus())) {
         return Optional.empty();
       }

@@ -12,11 +12,13 @@ import io.plainroute.netlink.NetlinkException;
 import io.plainroute.netlink.NetlinkHandle;
 import io.plainroute.netns.NetworkNamespace;
 import io.plainroute.nftables.Masquerade;
+import io.plainroute.nftables.MasqueradeState;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -30,12 +32,15 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AgentRuntime {
   private static final Logger LOG = Logger.getLogger(AgentRuntime.class);
+  /** How often the masquerade table is read between passes: one libnftables listing. */
+  static final Duration MASQUERADE_PERIOD = Duration.ofSeconds(1);
 
   private final PlainrouteConfig.Agent config;
   private final AgentMetrics metrics;
   private NetlinkHandle netlink;
   private Masquerade masquerade;
   private NodeDataplane dataplane;
+  private PolledWatch<MasqueradeState> masqueradeWatch;
   private FollowUpPass followUp;
   private CniConfigWatch cniConfigWatch;
   private CniConfigWriter cniConfig;
@@ -71,6 +76,7 @@ public class AgentRuntime {
     Runnable pass = () -> targets.get().forEach(passes::propagateEvent);
     followUp = new FollowUpPass(pass);
     KernelEvents events = new KernelEvents(node, pass, followUp, nanos -> metrics.driftRepaired(nodeName, nanos));
+    masqueradeWatch = new PolledWatch<>("masquerade table", MASQUERADE_PERIOD, masquerade::current, pass).start();
     try {
       cniConfigWatch = CniConfigWatch.start(cniConfig.file(), pass);
     } catch (IOException e) {
@@ -103,6 +109,9 @@ public class AgentRuntime {
 
   @PreDestroy
   synchronized void close() {
+    if (masqueradeWatch != null) {
+      masqueradeWatch.close();
+    }
     if (followUp != null) {
       followUp.close();
     }

@@ -135,6 +135,10 @@ final class Bridge {
         ports.add(link.index());
       } else if (link.master() == 0 && ports.contains(link.index())) {
         netlink.setMaster(link.index(), bridge.index());
+        // A port joins with the kernel's defaults; the bridge plugin had also set hairpin mode
+        // (plainroute's CNI config asks for it), without which a pod reaching itself through a
+        // Service gets no answer.
+        netlink.setHairpin(link.index(), true);
         repairs.add(link.name() + " was detached from " + bridge.name());
       } else {
         ports.remove(link.index());

@@ -7,6 +7,7 @@ import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkStatus;
 import io.plainroute.api.v1alpha1.Uplink;
 import io.plainroute.status.ConditionList;
+import io.plainroute.status.ReconcileError;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,29 @@ final class NodeNetworkStatusFactory {
     status.setConditions(conditions);
     status.setObservedGeneration(nn.getMetadata().getGeneration());
     return status;
+  }
+
+  /**
+   * The status after an exception stopped a pass: what the last pass found in the kernel (or, before
+   * any pass, what the status said), with Ready False for the error.
+   *
+   * @param report the last pass's report, null when no pass got that far
+   */
+  NodeNetworkStatus failed(NodeNetwork nn, String bridgeName, DataplaneReport report, ReconcileError error) {
+    NodeNetworkStatus status = report != null ? from(nn, bridgeName, report)
+        : nn.getStatus() != null ? nn.getStatus() : new NodeNetworkStatus();
+    List<Condition> previous = nn.getStatus() == null ? List.of() : nn.getStatus().getConditions();
+    List<Condition> conditions = new ArrayList<>(status.getConditions().stream().filter(c -> !Conditions.READY.equals(c.getType())).toList());
+    conditions.addAll(new ConditionList(clock, previous, nn.getMetadata().getGeneration())
+        .set(Conditions.READY, false, error.reason(), error.message()).build());
+    NodeNetworkStatus failed = new NodeNetworkStatus();
+    failed.setBridge(status.getBridge());
+    failed.setRoutes(status.getRoutes());
+    failed.setUplink(status.getUplink());
+    failed.setUnreachablePeers(status.getUnreachablePeers());
+    failed.setConditions(conditions);
+    failed.setObservedGeneration(status.getObservedGeneration());
+    return failed;
   }
 
   private static void set(ConditionList conditions, String type, Part part) {

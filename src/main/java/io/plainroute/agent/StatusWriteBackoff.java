@@ -6,8 +6,8 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * When the agent's status writes (its NodeNetwork's status, its Node's NetworkUnavailable) fail —
- * the API server is down or restarting — the pass is run again after this delay, doubling from
+ * When the agent's status writes (its NodeNetwork's status, its Node's NetworkUnavailable) fail
+ * for a passing reason — the API server is down or restarting — the pass is run again after this delay, doubling from
  * 250 ms to 5 s, so status catches up within seconds of the API server answering again rather
  * than at the one-minute resync. The kernel work of those passes changes nothing (fail-static).
  */
@@ -18,11 +18,19 @@ final class StatusWriteBackoff {
 
   private Duration next = Duration.ZERO;
 
-  /** Runs the writes; when the API server refuses or cannot be reached: when to run the pass again. */
+  /**
+   * Runs the writes; when the API server cannot be reached or answers that it cannot take them now:
+   * when to run the pass again. A refusal that lasts (403 from RBAC or admission, 401, 404, 422)
+   * is thrown: the reconciler's error hook reports it on the NodeNetwork, where a person sees it.
+   */
   Optional<Duration> attempt(Runnable writes) {
     try {
       writes.run();
     } catch (KubernetesClientException e) {
+      if (!passing(e)) {
+        succeeded();
+        throw e;
+      }
       Duration next = failed();
       if (next.equals(FIRST)) {
         LOG.warnf("could not write status (%s); retrying with backoff", e.getMessage());
@@ -33,6 +41,12 @@ final class StatusWriteBackoff {
       LOG.info("status written again");
     }
     return Optional.empty();
+  }
+
+  /** The API server was unreachable (no HTTP code), busy (429, 5xx) or met a concurrent write (409). */
+  static boolean passing(KubernetesClientException e) {
+    int code = e.getCode();
+    return code <= 0 || code == 409 || code == 429 || code >= 500;
   }
 
   /** A write failed: how long to wait before the next attempt. */

@@ -3,7 +3,8 @@
  * kernel state (bridge, gateway address, forwarding, one route per peer, masquerade, CNI config),
  * repairs drift on rtnetlink events, and reports what it did in its own NodeNetwork's status and in
  * its own Node's NetworkUnavailable condition ({@link io.plainroute.agent.NodeNetworkAvailability};
- * failed writes retried with backoff, {@link io.plainroute.agent.StatusWriteBackoff}).
+ * failed writes retried with backoff, {@link io.plainroute.agent.StatusWriteBackoff}; an exception
+ * that stops a pass becomes Ready's reason, {@code AgentReconciler#updateErrorStatus}).
  *
  * <p>Rooms, each with one job:
  * <ul>
@@ -24,8 +25,8 @@
  *   <li>Forwarding switches turned off or on come as {@code RTM_NEWNETCONF} notifications
  *       ({@code RTNLGRP_IPV4_NETCONF}/{@code RTNLGRP_IPV6_NETCONF}) through the same reading: the
  *       kernel announces every change of value, so nothing polls them.</li>
- *   <li>What no rtnetlink group announces: {@link io.plainroute.agent.CniConfigWatch} (the CNI
- *       file, inotify).</li>
+ *   <li>What no rtnetlink group announces: {@link io.plainroute.agent.PolledWatch} (the masquerade
+ *       table, polled) and {@link io.plainroute.agent.CniConfigWatch} (the CNI file, inotify).</li>
  * </ul>
  * The agent uses {@code netlink}, {@code nftables}, {@code status} and {@code api}; nothing uses
  * the agent.

@@ -1,6 +1,11 @@
 package io.plainroute.netlink;
 
 import static io.plainroute.netlink.nl.IfLink.IFF_UP;
+import static io.plainroute.netlink.nl.IfLink.IFLA_BRPORT_MODE;
+import static io.plainroute.netlink.nl.IfLink.IFLA_PROTINFO;
+import static io.plainroute.netlink.nl.Netlink.NLA_F_NESTED;
+import static io.plainroute.netlink.nl.Rtnetlink.AF_BRIDGE;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_SETLINK;
 import static io.plainroute.netlink.nl.IfLink.IFLA_ADDRESS;
 import static io.plainroute.netlink.nl.IfLink.IFLA_IFNAME;
 import static io.plainroute.netlink.nl.IfLink.IFLA_INFO_KIND;
@@ -58,6 +63,15 @@ final class LinkMessages {
   static Request setMaster(int index, int master) {
     return Request.acknowledged(RTM_NEWLINK, 0, IfInfoMsg.of(index), writer -> writer.putU32(IFLA_MASTER, master),
         "RTM_NEWLINK dev " + index + " master " + master);
+  }
+
+  /** As {@code bridge link set dev LINK hairpin on}: family AF_BRIDGE, the port's settings nested in IFLA_PROTINFO. */
+  static Request setHairpin(int index, boolean on) {
+    return Request.acknowledged(RTM_SETLINK, 0, new IfInfoMsg(AF_BRIDGE, 0, index, 0, 0), writer -> {
+      int protinfo = writer.beginNested(IFLA_PROTINFO | NLA_F_NESTED);
+      writer.putU8(IFLA_BRPORT_MODE, on ? 1 : 0);
+      writer.endNested(protinfo);
+    }, "RTM_SETLINK bridge dev " + index + " hairpin " + (on ? "on" : "off"));
   }
 
   static Request delete(int index) {

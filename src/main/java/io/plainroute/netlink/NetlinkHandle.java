@@ -153,6 +153,14 @@ public final class NetlinkHandle implements AutoCloseable {
     execute(LinkMessages.setMaster(linkIndex, masterIndex));
   }
 
+  /**
+   * Equivalent to: {@code bridge link set dev LINK hairpin on|off}: whether the bridge may send a
+   * frame back out of the port it came in on (a pod reaching itself through a Service).
+   */
+  public void setHairpin(int linkIndex, boolean on) throws NetlinkException {
+    execute(LinkMessages.setHairpin(linkIndex, on));
+  }
+
   /** Equivalent to: {@code ip link del dev LINK}. */
   public void deleteLink(int linkIndex) throws NetlinkException {
     execute(LinkMessages.delete(linkIndex));

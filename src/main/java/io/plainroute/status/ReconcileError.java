@@ -24,7 +24,8 @@ public record ReconcileError(String reason, String message) {
     }
     if (cause instanceof KubernetesClientException k) {
       String said = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : k.getMessage();
-      return switch (k.getCode()) {
+      // No HTTP answer at all (connection refused, timeout): fabric8 says -1.
+      return switch (Math.max(k.getCode(), 0)) {
         case HttpURLConnection.HTTP_FORBIDDEN -> new ReconcileError("Forbidden", "The API server refused a request of " + who + ": "
             + said + ". Apply the RBAC and admission policies of this plainroute version (kubectl apply -k config/rbac -k config/admission).");
         case HttpURLConnection.HTTP_UNAUTHORIZED -> new ReconcileError("Unauthorized", "The API server does not accept the credentials of "

@@ -29,6 +29,10 @@ class BridgePortsIT extends NodeKernelTestBase {
     // As the bridge plugin attaches a pod: a veth with its host end on the bridge, the other end in the pod.
     ip("link", "add", "veth1", "type", "veth", "peer", "name", "eth0", "netns", pod);
     ip("link", "set", "veth1", "master", "cni0", "up");
+    // ... with the port settings it gives a port under plainroute's CNI config (hairpinMode).
+    ip("link", "set", "veth1", "type", "bridge_slave", "hairpin", "on");
+    String portSettings = portSettings("veth1");
+    assertThat(portSettings).contains("hairpin on");
     TestNamespaces.ip(pod, "addr", "add", "10.244.1.2/24", "dev", "eth0");
     TestNamespaces.ip(pod, "link", "set", "eth0", "up");
 
@@ -39,5 +43,19 @@ class BridgePortsIT extends NodeKernelTestBase {
     assertThat(ip("-o", "-4", "addr", "show", "dev", "cni0")).contains("10.244.1.1/24");
     // The pod reaches its gateway again.
     TestNamespaces.exec(pod, "ping", "-c", "1", "-W", "2", "10.244.1.1");
+    // And its port is as the plugin had set it: hairpin on, the kernel's defaults otherwise.
+    assertThat(portSettings("veth1")).isEqualTo(portSettings);
+  }
+
+  /** The port's settings as {@code ip -d link} shows them (hairpin, learning, flood, ...), without counters and ids. */
+  private String portSettings(String port) throws Exception {
+    String details = ip("-d", "-o", "link", "show", "dev", port);
+    int start = details.indexOf("bridge_slave");
+    assertThat(start).as("%s is a bridge port: %s", port, details).isNotNegative();
+    return java.util.Arrays.stream(details.substring(start).split("\\s+"))
+        .collect(java.util.stream.Collectors.joining(" "))
+        // Which bridge, port ids and timers change with a new bridge; the settings must not.
+        .replaceAll("(designated_root|designated_bridge|bridge_id|root_id|port_id|port_no|designated_port|designated_cost"
+            + "|designated_root|hold_timer|message_age_timer|forward_delay_timer|topology_change_ack|config_pending|state) \\S+ ?", "");
   }
 }

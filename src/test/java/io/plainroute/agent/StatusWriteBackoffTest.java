@@ -1,6 +1,7 @@
 package io.plainroute.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
@@ -24,5 +25,18 @@ class StatusWriteBackoffTest {
 
     assertThat(backoff.attempt(() -> {})).isEqualTo(Optional.empty());
     assertThat(backoff.attempt(apiServerDown)).as("a new outage starts over").contains(Duration.ofMillis(250));
+  }
+
+  @Test
+  void aLastingRefusalIsThrownForTheErrorHookNotRetriedSilently() {
+    StatusWriteBackoff backoff = new StatusWriteBackoff();
+    KubernetesClientException forbidden = new KubernetesClientException("nodes \"node01\" is forbidden", 403, null);
+    assertThatThrownBy(() -> backoff.attempt(() -> {
+      throw forbidden;
+    })).isSameAs(forbidden);
+    KubernetesClientException unavailable = new KubernetesClientException("service unavailable", 503, null);
+    assertThat(backoff.attempt(() -> {
+      throw unavailable;
+    })).contains(Duration.ofMillis(250));
   }
 }

@@ -193,6 +193,52 @@ class AgentAsDeployedIT {
    * What a user sees on a node with forwarding off: the agent cannot turn it on through the
    * read-only /proc/sys and says so in RoutesReady; once the node's setting is back, it is Ready.
    */
+  /**
+   * Issue 10, case 8: an exception that stops the agent's pass is a condition a person can act on,
+   * not only a log line and a retry. Here the real one of a cluster whose RBAC is of another
+   * version: the agent may no longer write its Node's NetworkUnavailable, which it must when the
+   * node's forwarding goes off. Ready says Forbidden and what to apply, RoutesReady keeps what the
+   * kernel showed; once the RBAC is applied again, the retried pass clears it.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE - 1)
+  void aWriteTheApiServerRefusesIsReportedOnTheNodeNetworkUntilItIsAllowed() {
+    var role = plane.client().rbac().clusterRoles().withName("plainroute-agent").get();
+    role.getRules().removeIf(rule -> rule.getResources().contains("nodes/status"));
+    plane.client().resource(role).update();
+    String agentUser = "system:serviceaccount:" + Manifests.NAMESPACE + ":plainroute-agent";
+    await().atMost(Duration.ofSeconds(30)).until(() -> plane.kubectl("auth", "can-i", "patch", "nodes/status", "--as", agentUser)
+        .stdout().strip().equals("no"));
+    lab.exec("node01", "sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
+    try {
+      try {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(condition("node01", "Ready")).hasValueSatisfying(c -> {
+          assertThat(c.getStatus()).isEqualTo("False");
+          assertThat(c.getReason()).isEqualTo("Forbidden");
+          assertThat(c.getMessage()).contains("nodes/status").contains("kubectl apply -k config/rbac");
+        }));
+        assertThat(condition("node01", "RoutesReady").orElseThrow().getReason()).isEqualTo("ForwardingDisabled");
+      } finally {
+        plane.kubectl("apply", "-k", "config/rbac").orThrow();
+      }
+      await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> assertThat(condition("node01", "Ready")).hasValueSatisfying(c -> {
+        assertThat(c.getStatus()).isEqualTo("False");
+        assertThat(c.getReason()).isEqualTo("ForwardingDisabled");
+      }));
+      await().atMost(Duration.ofSeconds(30)).until(() -> "True".equals(networkUnavailable("node01")));
+    } finally {
+      lab.exec("node01", "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> readyOf("node01").equals("True"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> "False".equals(networkUnavailable("node01")));
+  }
+
+  private static String networkUnavailable(String node) {
+    var status = plane.client().nodes().withName(node).get().getStatus();
+    return status == null ? "" : status.getConditions().stream().filter(c -> "NetworkUnavailable".equals(c.getType()))
+        .map(c -> c.getStatus()).findFirst().orElse("");
+  }
+
   @Test
   @Order(Integer.MAX_VALUE)
   void saysSoWhenTheNodeHasForwardingOffBecauseItCannotTurnItOn() {

@@ -66,6 +66,13 @@ public final class MessageWriter {
     end(begin(type, flags, seq));
   }
 
+  public MessageWriter putU8(int type, int value) {
+    putHeader(type, 1);
+    buffer.put((byte) value);
+    pad();
+    return this;
+  }
+
   public MessageWriter putU32(int type, int value) {
     putHeader(type, 4);
     buffer.putInt(value);

@@ -8,10 +8,13 @@ public final class Rtnetlink {
   public static final int AF_UNSPEC = 0;
   public static final int AF_INET = 2;
   public static final int AF_INET6 = 10;
+  /** Bridge port requests ({@code bridge link set}). */
+  public static final int AF_BRIDGE = 7;
 
   public static final int RTM_NEWLINK = 16;
   public static final int RTM_DELLINK = 17;
   public static final int RTM_GETLINK = 18;
+  public static final int RTM_SETLINK = 19;
   public static final int RTM_NEWADDR = 20;
   public static final int RTM_DELADDR = 21;
   public static final int RTM_GETADDR = 22;
