@@ -268,22 +268,33 @@ final class SubnetAllocator {
       store.recordEvent(node, type, reason, message);
     }
 
-    /** @return false when the NodeNetwork was deleted instead: its subnet is another node's */
+    /**
+     * Claims the subnet of a NodeNetwork that has no claim (a pass that stopped half-way, a claim
+     * deleted by hand). A NodeNetwork whose subnet overlaps one another node holds by its claim was
+     * written by hand (the claim decides): it is deleted and the node gets a free subnet in this
+     * very pass, so that no two nodes ever route one address.
+     *
+     * @return false when the NodeNetwork was deleted
+     */
     private boolean reclaim(Node node, NodeNetwork nn) {
       Optional<IPv4Address> subnet = podCIDR(nn);
-      if (subnet.isPresent() && store.claim(subnet.get(), node, clusterNetwork).isEmpty()) {
-        Optional<String> holder = nodeNetworks.values().stream()
-            .filter(other -> other != nn && podCIDR(other).equals(subnet)).map(other -> other.getMetadata().getName()).findFirst();
-        if (holder.isPresent()) {
-          // Two NodeNetworks name one subnet and the claim, which decides, is not this node's: this
-          // one was written by hand. It goes, and the node gets a free subnet in this very pass.
-          store.deleteNodeNetwork(nn);
-          nodeNetworks.remove(node.getMetadata().getName());
-          report(node, EventType.Warning, "SubnetClaimedByAnotherNode", "NodeNetwork " + nn.getMetadata().getName() + " named subnet "
-              + nn.getSpec().getPodCIDR() + ", which node " + holder.get() + " holds (SubnetClaim " + Cidrs.objectName(subnet.get())
-              + "); it was deleted and the node gets a free subnet. Only the controller writes NodeNetworks.");
-          return false;
-        }
+      if (subnet.isEmpty()) {
+        return true;
+      }
+      Optional<NodeNetwork> holder = nodeNetworks.values().stream()
+          .filter(other -> other != nn && podCIDR(other).filter(s -> s.overlaps(subnet.get())).isPresent())
+          .filter(other -> claimsOf(other.getMetadata().getName()).stream().anyMatch(c -> c.getSpec().getCidr().equals(other.getSpec().getPodCIDR())))
+          .min(Comparator.comparing(other -> other.getMetadata().getName()));
+      if (holder.isPresent()) {
+        store.deleteNodeNetwork(nn);
+        nodeNetworks.remove(node.getMetadata().getName());
+        report(node, EventType.Warning, "SubnetClaimedByAnotherNode", "NodeNetwork " + nn.getMetadata().getName() + " named subnet "
+            + nn.getSpec().getPodCIDR() + ", which overlaps " + holder.get().getSpec().getPodCIDR() + " held by node "
+            + holder.get().getMetadata().getName() + " (SubnetClaim " + Cidrs.objectName(podCIDR(holder.get()).orElseThrow())
+            + "); it was deleted and this node gets a free subnet. Only the controller writes NodeNetworks.");
+        return false;
+      }
+      if (store.claim(subnet.get(), node, clusterNetwork).isEmpty()) {
         failures.add("subnet " + nn.getSpec().getPodCIDR() + " of node " + node.getMetadata().getName()
             + " is claimed by another node: delete the SubnetClaim " + Cidrs.objectName(subnet.get()) + " that is wrong");
       }
