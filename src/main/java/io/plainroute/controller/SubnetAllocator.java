@@ -369,21 +369,33 @@ final class SubnetAllocator {
       }
     }
 
-    /** @return false when the NodeNetwork was deleted instead: its subnet is another node's */
+    /**
+     * Claims a subnet of a NodeNetwork that has no claim (a pass that stopped half-way, a claim
+     * deleted by hand). A NodeNetwork whose subnet overlaps one another node holds by its claim was
+     * written by hand (the claim decides): it is deleted and the node gets free subnets in this
+     * very pass, so that no two nodes ever route one address.
+     *
+     * @return false when the NodeNetwork was deleted
+     */
     private boolean reclaim(Node node, NodeNetwork nn, IPAddress subnet) {
+      Optional<Map.Entry<NodeNetwork, IPAddress>> holder = nodeNetworks.values().stream()
+          .filter(other -> other != nn)
+          .flatMap(other -> subnets(other).stream().filter(s -> s.overlaps(subnet))
+              .filter(s -> claimsOf(other.getMetadata().getName()).stream().anyMatch(c -> c.getSpec().getCidr().equals(s.toCanonicalString())))
+              .map(s -> Map.entry(other, s)))
+          .min(Comparator.comparing(e -> e.getKey().getMetadata().getName()));
+      if (holder.isPresent()) {
+        NodeNetwork other = holder.get().getKey();
+        IPAddress held = holder.get().getValue();
+        store.deleteNodeNetwork(nn);
+        nodeNetworks.remove(node.getMetadata().getName());
+        report(node, EventType.Warning, "SubnetClaimedByAnotherNode", "NodeNetwork " + nn.getMetadata().getName() + " named subnet "
+            + subnet.toCanonicalString() + ", which overlaps " + held.toCanonicalString() + " held by node "
+            + other.getMetadata().getName() + " (SubnetClaim " + Cidrs.objectName(held)
+            + "); it was deleted and this node gets a free subnet. Only the controller writes NodeNetworks.");
+        return false;
+      }
       if (store.claim(subnet, node, clusterNetwork).isEmpty()) {
-        Optional<String> holder = nodeNetworks.values().stream()
-            .filter(other -> other != nn && subnets(other).contains(subnet)).map(other -> other.getMetadata().getName()).findFirst();
-        if (holder.isPresent()) {
-          // Two NodeNetworks name one subnet and the claim, which decides, is not this node's: this
-          // one was written by hand. It goes, and the node gets free subnets in this very pass.
-          store.deleteNodeNetwork(nn);
-          nodeNetworks.remove(node.getMetadata().getName());
-          report(node, EventType.Warning, "SubnetClaimedByAnotherNode", "NodeNetwork " + nn.getMetadata().getName() + " named subnet "
-              + subnet.toCanonicalString() + ", which node " + holder.get() + " holds (SubnetClaim " + Cidrs.objectName(subnet)
-              + "); it was deleted and the node gets a free subnet. Only the controller writes NodeNetworks.");
-          return false;
-        }
         failures.add("subnet " + subnet.toCanonicalString() + " of node " + node.getMetadata().getName()
             + " is claimed by another node: delete the SubnetClaim " + Cidrs.objectName(subnet) + " that is wrong");
       }

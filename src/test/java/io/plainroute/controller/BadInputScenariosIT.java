@@ -69,7 +69,8 @@ class BadInputScenariosIT {
     SCENARIOS.put("nn-labels-removed", () -> metadataRemovedThenNodeDeleted("labels-removed", "{\"metadata\":{\"labels\":null}}"));
     SCENARIOS.put("nn-finalizer-added", BadInputScenariosIT::finalizerHoldsTheSubnet);
     SCENARIOS.put("nn-created-for-no-node", BadInputScenariosIT::nodeNetworkForNoNode);
-    SCENARIOS.put("nn-created-taken-subnet", BadInputScenariosIT::nodeNetworkWithATakenSubnet);
+    SCENARIOS.put("nn-created-taken-subnet", () -> nodeNetworkWithATakenSubnet("intruder", 24));
+    SCENARIOS.put("nn-created-overlapping-subnet", () -> nodeNetworkWithATakenSubnet("overlapper", 23));
     SCENARIOS.put("sc-deleted", BadInputScenariosIT::claimDeleted);
     SCENARIOS.put("sc-created-for-no-node", () -> strayClaim("10.244.251.0-24", "10.244.251.0/24", "nobody"));
     SCENARIOS.put("sc-created-extra", () -> strayClaim("10.244.252.0-24", "10.244.252.0/24", "witness1"));
@@ -213,20 +214,34 @@ class BadInputScenariosIT {
     await().atMost(SOON).until(() -> cluster.nodeNetwork("ghost").isEmpty());
   }
 
-  /** Written while the controller is down, so that no pass deletes it before its Node exists. */
-  private static void nodeNetworkWithATakenSubnet() {
+  /**
+   * A hand-made NodeNetwork over witness1's subnet (the same one, or a wider one around it), written
+   * while the controller is down, so that no pass deletes it before its Node exists.
+   */
+  private static void nodeNetworkWithATakenSubnet(String node, int prefix) throws Exception {
     NodeNetworkSpec taken = WITNESSES.get("witness1");
+    IPAddress subnet = Cidrs.parseNetwork(taken.getPodCIDR()).toPrefixBlock(prefix);
     controller.close();
     NodeNetwork intruder = new NodeNetwork();
-    intruder.setMetadata(new ObjectMetaBuilder().withName("intruder").build());
-    intruder.setSpec(new NodeNetworkSpec("intruder", taken.getPodCIDR(), taken.getGateway(), "192.168.1.28"));
+    intruder.setMetadata(new ObjectMetaBuilder().withName(node).build());
+    intruder.setSpec(new NodeNetworkSpec(node, subnet.toCanonicalString(), Cidrs.gateway(subnet).toCanonicalString(), "192.168.1.28"));
     plane.client().resource(intruder).create();
-    cluster.addNode("intruder", "192.168.1.28");
-    controller = ControllerHarness.start(plane, "controller-restarted", "plainroute-controller");
-    await().atMost(SOON).until(() -> cluster.nodeNetwork("intruder").filter(nn -> !nn.getSpec().getPodCIDR().equals(taken.getPodCIDR())).isPresent());
-    await().atMost(SOON).untilAsserted(() -> assertThat(events("Node", "intruder")).anySatisfy(e -> assertThat(e)
-        .startsWith("Warning SubnetClaimedByAnotherNode: NodeNetwork intruder named subnet " + taken.getPodCIDR() + ", which node witness1 holds")));
-    removeNodes("intruder");
+    cluster.addNode(node, "192.168.1.28");
+    controller = ControllerHarness.start(plane, "controller-after-" + node, "plainroute-controller");
+    IPAddress held = Cidrs.parseNetwork(taken.getPodCIDR());
+    await().atMost(SOON).until(() -> cluster.nodeNetwork(node).filter(nn -> !overlaps(nn.getSpec().getPodCIDR(), held)).isPresent());
+    await().atMost(SOON).untilAsserted(() -> assertThat(events("Node", node)).anySatisfy(e -> assertThat(e)
+        .startsWith("Warning SubnetClaimedByAnotherNode: NodeNetwork " + node + " named subnet " + subnet.toCanonicalString() + ", which overlaps "
+            + taken.getPodCIDR() + " held by node witness1")));
+    removeNodes(node);
+  }
+
+  private static boolean overlaps(String cidr, IPAddress subnet) {
+    try {
+      return Cidrs.parseNetwork(cidr).overlaps(subnet);
+    } catch (Cidrs.InvalidCidrException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void claimDeleted() {

@@ -249,7 +249,7 @@ class SubnetAllocatorTest {
   @Test
   void exhaustionOfOneFamilyIsReportedForThatFamilyAlone() {
     for (int i = 1; i <= 3; i++) {
-      node("node0" + i, "192.168.1.1" + i);
+      node("node0" + i, "192.168.1.1" + i, "fd00:1::1" + i);
     }
     AllocationOutcome outcome = sync(spec("10.244.0.0/16", "fd00:10:244::/63"));
     assertThat(outcome.families().get(0).pendingNodes()).isEmpty();

@@ -88,6 +88,12 @@ public class ClusterNetworkSpec {
       value = "self.matches('^[a-zA-Z0-9][a-zA-Z0-9_.-]*$')",
       message = "spec.bridgeName must be a Linux interface name: 1 to 15 letters, digits, '_', '.' or '-', starting with a letter or digit (e.g. cni0)",
       reason = "FieldValueInvalid")
+  // Every pod on every node hangs off this bridge and the CNI config names it: a new name would
+  // leave running pods on a bridge the agents no longer look after.
+  @ValidationRule(
+      value = "self == oldSelf",
+      message = "spec.bridgeName is immutable: every running pod is attached to the bridge of that name; create the ClusterNetwork anew to change it",
+      reason = "FieldValueForbidden")
   private String bridgeName = "cni0";
 
   @Default("0")
