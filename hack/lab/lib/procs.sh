@@ -61,7 +61,7 @@ proc_pid() {
 proc_is_ours() {
   local args state ppid
   { args=$(tr "\\0" "\\n" <"/proc/$1/cmdline"); } 2>/dev/null || return 1
-  [[ $args == *"$STATE"* ]] && return 0
+  args_name_lab "$args" && return 0
   [ -z "$args" ] || return 1
   # While a process execs (setsid -> ip netns exec -> env -> sh -> java) its cmdline reads empty
   # for a moment; a live, non-zombie process with an empty cmdline is still the one we started.
@@ -78,7 +78,13 @@ proc_is_ours() {
 cmdline_mentions_lab() {
   local args
   { args=$(tr "\\0" "\\n" <"$1"); } 2>/dev/null || return 1
-  [[ $args == *"$STATE"* ]]
+  args_name_lab "$args"
+}
+
+# ARGS (one a line) name $STATE itself or a path inside it: not merely a string starting with it,
+# which another lab's directory can be (labs "demo" and "demo2"), whose processes `down` would kill.
+args_name_lab() {
+  [[ $1$'\n' == *"$STATE"[/$'\n']* ]]
 }
 
 proc_alive() {

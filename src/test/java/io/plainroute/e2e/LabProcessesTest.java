@@ -20,6 +20,26 @@ import org.junit.jupiter.api.io.TempDir;
 class LabProcessesTest {
   private static final Path PROCS = Path.of("hack", "lab", "lib", "procs.sh").toAbsolutePath();
 
+  /**
+   * Another lab whose name starts with this one's ("demo" and "demo2") is not this lab's: `down`
+   * SIGKILLs every process its test says is ours.
+   */
+  @Test
+  void aLabWhoseNameExtendsOursIsNotOurs(@TempDir Path dir) throws Exception {
+    String check = """
+        STATE=%1$s/demo
+        source %2$s
+        for args in "%1$s/demo" "-Dplainroute-lab.dir=%1$s/demo" "%1$s/demo/logs/x.log" "x; : %1$s/demo"; do
+          cmdline_mentions_lab <(printf '%%s\\0' sh "$args") || echo "not ours: $args"
+        done
+        for args in "%1$s/demo2" "-Dplainroute-lab.dir=%1$s/demo2" "%1$s/demo2/logs/x.log" "%1$s/demox=1"; do
+          cmdline_mentions_lab <(printf '%%s\\0' sh "$args") && echo "ours: $args"
+        done
+        true
+        """.formatted(dir, PROCS);
+    assertThat(runBash(check, dir.resolve("out"))).as("command lines misjudged").isEmpty();
+  }
+
   @Test
   void aProcessThatExecsIsNeverTakenForDead(@TempDir Path dir) throws Exception {
     Path reexec = dir.resolve("reexec.sh");
