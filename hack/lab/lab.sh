@@ -300,8 +300,10 @@ node_pods_remove() {
 # routes, nftables, sysctls) and its pods are gone; the disk (CNI config, Node object) stays. The
 # node comes back with only its uplink, and its agent is started again, as by systemd and kubelet.
 cmd_reboot() {
-  local node=${1:-} pid
+  local node=${1:-} pid mac
   [ -n "$node" ] && [ -d "$STATE/nodes/$node" ] || die "usage: reboot NODE (a node of the lab)"
+  # The NIC is the same hardware after a reboot: its MAC stays (the peers' ARP entries stay right).
+  mac=$(ip -n "$(ns_name "$node")" -j link show eth0 | jq -r '.[0].address')
   proc_stop "agent-$node" KILL
   node_pods_remove "$node"
   rm -rf "$STATE/nodes/$node/ipam"
@@ -313,6 +315,7 @@ cmd_reboot() {
   ip -n "$(ns_name lan)" link del "${port:0:15}" 2>/dev/null || true
   ip netns delete "$(ns_name "$node")"
   host_create "$node" "$(<"$STATE/nodes/$node/address")"
+  ip -n "$(ns_name "$node")" link set eth0 address "$mac"
   agent_start "$node"
 }
 
