@@ -16,6 +16,12 @@
 #   lab.sh [--name NAME] kill controller|agent NODE     (SIGKILL, like a crash: restarted after 1 s, as by a kubelet)
 #   lab.sh [--name NAME] stop controller|agent NODE     (stopped for good, until start)
 #   lab.sh [--name NAME] start controller|agent NODE    (nothing to do if it runs)
+#   lab.sh [--name NAME] cp stop|start apiserver|etcd   (faults: a control-plane process stopped, and started
+#                                                  again with its data; the relays stay)
+#   lab.sh [--name NAME] reboot NODE     (faults: the agent SIGKILLed, the node's pods gone, its namespace recreated
+#                                         empty with only eth0 at its address, the agent started again)
+#   lab.sh [--name NAME] cni-dir NODE ro|rw   (faults: the node's CNI config directory read-only to its running
+#                                         agent — a bind mount in the agent's mount namespace — or writable again)
 #   lab.sh [--name NAME] exec WHERE COMMAND...                    (WHERE: cp, out, node01, node01-pod1)
 #   lab.sh [--name NAME] kubectl ARGS...
 #   lab.sh [--name NAME] echo-server WHERE [PORT]    (UDP: answers each datagram with the sender's address)
@@ -271,17 +277,46 @@ cmd_node() {
       [ -d "$STATE/nodes/$node" ] || die "no node $node in the lab"
       lab_kubectl delete node "$node" --wait=false >/dev/null
       proc_stop "agent-$node"
-      local pod
-      for pod in $(ls "$STATE/pods" 2>/dev/null | sed -n "s/^$node-\(.*\)\.json$/\1/p"); do
-        ip netns delete "$(ns_name "$node-$pod")" 2>/dev/null || true
-        rm -f "$STATE/pods/$node-$pod.json"
-      done
+      node_pods_remove "$node"
       ip netns delete "$(ns_name "$node")"
       rm -rf "$STATE/nodes/$node"
       prometheus_targets_write
       ;;
     *) die "usage: node add NAME [ADDRESS] | node delete NAME" ;;
   esac
+}
+
+# The pods of NODE gone, as when their node is: namespaces, CNI results, and whatever ran in them.
+node_pods_remove() {
+  local node=$1 pod pid
+  for pod in $(ls "$STATE/pods" 2>/dev/null | sed -n "s/^$node-\(.*\)\.json$/\1/p"); do
+    for pid in $(ip netns pids "$(ns_name "$node-$pod")" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    ip netns delete "$(ns_name "$node-$pod")" 2>/dev/null || true
+    rm -f "$STATE/pods/$node-$pod.json"
+  done
+}
+
+# A power cycle as the dataplane sees it: the agent dies, the kernel state of the node (links,
+# routes, nftables, sysctls) and its pods are gone; the disk (CNI config, Node object) stays. The
+# node comes back with only its uplink, and its agent is started again, as by systemd and kubelet.
+cmd_reboot() {
+  local node=${1:-} pid mac
+  [ -n "$node" ] && [ -d "$STATE/nodes/$node" ] || die "usage: reboot NODE (a node of the lab)"
+  # The NIC is the same hardware after a reboot: its MAC stays (the peers' ARP entries stay right).
+  mac=$(ip -n "$(ns_name "$node")" -j link show eth0 | jq -r '.[0].address')
+  proc_stop "agent-$node" KILL
+  node_pods_remove "$node"
+  rm -rf "$STATE/nodes/$node/ipam"
+  mkdir -p "$STATE/nodes/$node/ipam"
+  for pid in $(ip netns pids "$(ns_name "$node")" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+  # The kernel frees a deleted namespace asynchronously, and the LAN's end of its veth with it:
+  # deleted first, the switch port is gone before host_create adds one of that name again.
+  local port="p-$node"
+  ip -n "$(ns_name lan)" link del "${port:0:15}" 2>/dev/null || true
+  ip netns delete "$(ns_name "$node")"
+  host_create "$node" "$(<"$STATE/nodes/$node/address")"
+  ip -n "$(ns_name "$node")" link set eth0 address "$mac"
+  agent_start "$node"
 }
 
 # The lowest node address (.11 up) that no node of the lab uses.
@@ -354,6 +389,31 @@ cmd_start() {
       proc_supervised "agent-$2" || proc_alive "agent-$2" || agent_start "$2"
       ;;
     *) die "usage: start controller | start agent NODE" ;;
+  esac
+}
+
+# --- faults ----------------------------------------------------------------------------------
+
+cmd_cp() {
+  case ${1:-}/${2:-} in
+    stop/apiserver) proc_stop kube-apiserver ;;
+    stop/etcd) proc_stop etcd ;;
+    start/apiserver) proc_alive kube-apiserver || apiserver_start ;;
+    start/etcd) proc_alive etcd || etcd_start ;;
+    *) die "usage: cp stop|start apiserver|etcd" ;;
+  esac
+}
+
+# The directory is read-only to the agent only (the lab still writes it): the mount is made in the
+# mount namespace `ip netns exec` gave the agent, so it ends with that agent process.
+cmd_cni_dir() {
+  local node=${1:-} mode=${2:-} dir pid
+  dir="$STATE/nodes/$node/cni/net.d"
+  [ -n "$node" ] && [ -d "$dir" ] && [[ $mode == ro || $mode == rw ]] || die "usage: cni-dir NODE ro|rw (a node of the lab)"
+  pid=$(proc_pid "agent-$node") || die "the agent on $node does not run (the read-only mount is made in its mount namespace)"
+  case $mode in
+    ro) nsenter -t "$pid" -m sh -c 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1"' sh "$dir" ;;
+    rw) nsenter -t "$pid" -m umount "$dir" ;;
   esac
 }
 
@@ -463,6 +523,9 @@ case $command in
       kill) cmd_kill "$@" ;;
       stop) cmd_stop "$@" ;;
       start) cmd_start "$@" ;;
+      cp) cmd_cp "$@" ;;
+      reboot) cmd_reboot "$@" ;;
+      cni-dir) cmd_cni_dir "$@" ;;
       exec) cmd_exec "$@" ;;
       kubectl) lab_kubectl "$@" ;;
       echo-server) cmd_echo_server "$@" ;;

@@ -12,26 +12,14 @@ cp_start() {
   head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/token"
   echo "$(<"$dir/token"),lab-admin,lab-admin,\"system:masters\"" >"$dir/tokens.csv"
 
-  proc_start etcd "$ns" "$K8S_BIN/etcd" --name=lab --data-dir="$dir/etcd" \
-    --listen-client-urls=http://127.0.0.1:2379 --advertise-client-urls=http://127.0.0.1:2379 \
-    --listen-peer-urls=http://127.0.0.1:2380 --initial-advertise-peer-urls=http://127.0.0.1:2380 \
-    --initial-cluster=lab=http://127.0.0.1:2380 --unsafe-no-fsync=true --log-level=warn
-  cp_wait_url etcd http://127.0.0.1:2379/health
+  etcd_start
 
   # The serving certificate names the address agents dial and 127.0.0.1, which the shell dials
   # through the relay (kube-apiserver's own self-signed one leaves out 127.0.0.1).
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$LAB_NAME-apiserver" \
     -addext "subjectAltName=IP:$CP_IP,IP:127.0.0.1,DNS:kubernetes,DNS:localhost" \
     -keyout "$dir/apiserver.key" -out "$dir/apiserver.crt" 2>/dev/null
-  proc_start kube-apiserver "$ns" "$K8S_BIN/kube-apiserver" \
-    --etcd-servers=http://127.0.0.1:2379 --bind-address=0.0.0.0 --advertise-address="$CP_IP" \
-    --secure-port=6443 --tls-cert-file="$dir/apiserver.crt" --tls-private-key-file="$dir/apiserver.key" \
-    --token-auth-file="$dir/tokens.csv" \
-    --authorization-mode=Node,RBAC --service-account-issuer=https://kubernetes.default.svc \
-    --service-account-key-file="$dir/sa.pub" --service-account-signing-key-file="$dir/sa.key" \
-    --service-cluster-ip-range=198.51.100.0/24 --disable-admission-plugins=ServiceAccount \
-    --endpoint-reconciler-type=none
-  cp_wait_url kube-apiserver https://127.0.0.1:6443/readyz
+  apiserver_start
 
   local ca
   ca=$(base64 -w0 <"$dir/apiserver.crt")
@@ -62,6 +50,30 @@ cp_start() {
   echo "API_PORT=$API_PORT" >>"$STATE/lab.env"
   for (( i = 0; i < 50; i++ )); do lab_kubectl get --raw /readyz >/dev/null 2>&1 && return 0; sleep 0.1; done
   die "the API server is not reachable through 127.0.0.1:$API_PORT; see $STATE/logs/relay-*.log"
+}
+
+# etcd and the API server each alone, also for `lab.sh cp start` after a `cp stop` (faults):
+# etcd keeps its data directory, the API server its certificates and tokens.
+etcd_start() {
+  local ns=$(ns_name cp) dir="$STATE/cp"
+  proc_start etcd "$ns" "$K8S_BIN/etcd" --name=lab --data-dir="$dir/etcd" \
+    --listen-client-urls=http://127.0.0.1:2379 --advertise-client-urls=http://127.0.0.1:2379 \
+    --listen-peer-urls=http://127.0.0.1:2380 --initial-advertise-peer-urls=http://127.0.0.1:2380 \
+    --initial-cluster=lab=http://127.0.0.1:2380 --unsafe-no-fsync=true --log-level=warn
+  cp_wait_url etcd http://127.0.0.1:2379/health
+}
+
+apiserver_start() {
+  local ns=$(ns_name cp) dir="$STATE/cp"
+  proc_start kube-apiserver "$ns" "$K8S_BIN/kube-apiserver" \
+    --etcd-servers=http://127.0.0.1:2379 --bind-address=0.0.0.0 --advertise-address="$CP_IP" \
+    --secure-port=6443 --tls-cert-file="$dir/apiserver.crt" --tls-private-key-file="$dir/apiserver.key" \
+    --token-auth-file="$dir/tokens.csv" \
+    --authorization-mode=Node,RBAC --service-account-issuer=https://kubernetes.default.svc \
+    --service-account-key-file="$dir/sa.pub" --service-account-signing-key-file="$dir/sa.key" \
+    --service-cluster-ip-range=198.51.100.0/24 --disable-admission-plugins=ServiceAccount \
+    --endpoint-reconciler-type=none
+  cp_wait_url kube-apiserver https://127.0.0.1:6443/readyz
 }
 
 cp_wait_url() {

@@ -59,20 +59,32 @@ proc_pid() {
 }
 
 proc_is_ours() {
-  cmdline_mentions_lab "/proc/$1/cmdline" && return 0
-  # While a process execs (setsid -> ip netns exec -> the binary) its cmdline can read empty for
-  # a moment; a live, non-zombie process with an empty cmdline is still the one we started.
-  # Kernel threads (children of kthreadd, pid 2) also have an empty cmdline: never ours.
-  local state ppid
+  local args state ppid
+  { args=$(tr "\\0" "\\n" <"/proc/$1/cmdline"); } 2>/dev/null || return 1
+  args_name_lab "$args" && return 0
+  [ -z "$args" ] || return 1
+  # While a process execs (setsid -> ip netns exec -> env -> sh -> java) its cmdline reads empty
+  # for a moment; a live, non-zombie process with an empty cmdline is still the one we started.
+  # Kernel threads (children of kthreadd, pid 2) also have an empty cmdline: never ours. The
+  # decision rests on this one reading of the cmdline: read again after the exec, it names $STATE
+  # and an "is it still empty?" check would take the live process for dead — the cause of the
+  # rare "controller exited" with an empty log at start-up (proc_wait_log polls throughout the
+  # launcher's four execs).
   { read -r state ppid < <(awk '/^State:/ {s=$2} /^PPid:/ {p=$2} END {print s, p}' "/proc/$1/status"); } 2>/dev/null || return 1
-  [ -n "$state" ] && [ "$state" != Z ] && [ "${ppid:-0}" -gt 2 ] && [ -z "$(tr -d '\0' <"/proc/$1/cmdline" 2>/dev/null)" ]
+  [ -n "$state" ] && [ "$state" != Z ] && [ "${ppid:-0}" -gt 2 ]
 }
 
 # Reads the whole command line first: `tr | grep -q` would fail under pipefail when grep quits early.
 cmdline_mentions_lab() {
   local args
   { args=$(tr "\\0" "\\n" <"$1"); } 2>/dev/null || return 1
-  [[ $args == *"$STATE"* ]]
+  args_name_lab "$args"
+}
+
+# ARGS (one a line) name $STATE itself or a path inside it: not merely a string starting with it,
+# which another lab's directory can be (labs "demo" and "demo2"), whose processes `down` would kill.
+args_name_lab() {
+  [[ $1$'\n' == *"$STATE"[/$'\n']* ]]
 }
 
 proc_alive() {
