@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -37,7 +36,6 @@ public class AgentRuntime {
   private NetlinkHandle netlink;
   private Masquerade masquerade;
   private NodeDataplane dataplane;
-  private ForwardingWatch forwardingWatch;
   private FollowUpPass followUp;
   private CniConfigWatch cniConfigWatch;
   private CniConfigWriter cniConfig;
@@ -58,9 +56,7 @@ public class AgentRuntime {
       interfaces = new NodeInterfaces(List.of(), List.of());
       readErrors = 1;
     }
-    Optional<NodeUplink> uplink = DesiredDataplane.uplink(own, interfaces);
-    DesiredDataplane desired = DesiredDataplane.of(cluster, own, peers, uplink, node.lastRoutes(), claims);
-    return node.apply(desired, uplink, interfaces).plusNetlinkErrors(readErrors);
+    return node.pass(cluster, own, peers, claims, interfaces).plusNetlinkErrors(readErrors);
   }
 
   /**
@@ -75,7 +71,6 @@ public class AgentRuntime {
     Runnable pass = () -> targets.get().forEach(passes::propagateEvent);
     followUp = new FollowUpPass(pass);
     KernelEvents events = new KernelEvents(node, pass, followUp, nanos -> metrics.driftRepaired(nodeName, nanos));
-    forwardingWatch = new ForwardingWatch(node, pass).start();
     try {
       cniConfigWatch = CniConfigWatch.start(cniConfig.file(), pass);
     } catch (IOException e) {
@@ -108,8 +103,7 @@ public class AgentRuntime {
 
   @PreDestroy
   synchronized void close() {
-    if (forwardingWatch != null) {
-      forwardingWatch.close();
+    if (followUp != null) {
       followUp.close();
     }
     if (cniConfigWatch != null) {

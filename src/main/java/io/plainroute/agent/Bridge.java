@@ -2,7 +2,9 @@ package io.plainroute.agent;
 
 import io.plainroute.agent.DataplaneReport.Part;
 import io.plainroute.netlink.Address;
-import io.plainroute.netlink.Ipv4Prefix;
+import io.plainroute.netlink.IpFamily;
+import io.plainroute.netlink.IpPrefix;
+import io.plainroute.netlink.Ipv6Prefix;
 import io.plainroute.netlink.Link;
 import io.plainroute.netlink.NetlinkException;
 import io.plainroute.netlink.NetlinkHandle;
@@ -15,14 +17,16 @@ import org.jboss.logging.Logger;
 
 /**
  * The bridge pods hang off: the link itself (created, up, at the desired MTU), its gateway
- * address, and no other address (a gateway of an earlier subnet would answer for a range this
- * node no longer owns). A pass makes it so; between passes the kernel's notifications about it
+ * address of each family (IPv6 without duplicate address detection, on a bridge whose IPv6 is
+ * on), and no other address (a gateway of an earlier subnet would answer for a range this node no
+ * longer owns) but the IPv6 link-local one the kernel gives every link. A pass makes it so; between passes the kernel's notifications about it
  * are judged here, and what can be put back at once (the bridge set down, the gateway address
  * removed) is put back from the last desired state without waiting for a pass.
  */
 final class Bridge {
   private static final Logger LOG = Logger.getLogger(Bridge.class);
   static final String NETLINK_ERROR = "NetlinkError";
+  static final String IPV6_DISABLED = "IPv6Disabled";
 
   private final NetlinkHandle netlink;
   /** The bridge as the last pass left it; empty before the first pass or after a failed one. */
@@ -35,10 +39,13 @@ final class Bridge {
   private final Set<Integer> ports = new HashSet<>();
 
   /** What a pass set up: the fast path repairs towards this. */
-  private record Configured(String name, int index, Ipv4Prefix gateway, int mtu) {}
+  private record Configured(String name, int index, List<IpPrefix> gateways, int mtu) {}
+
+  private final Ipv6Switch ipv6;
 
   Bridge(NetlinkHandle netlink) {
     this.netlink = netlink;
+    this.ipv6 = new Ipv6Switch(netlink);
   }
 
   /** Makes the bridge as desired; {@code repairs} gets what someone else had changed. */
@@ -65,27 +72,55 @@ final class Bridge {
           repairs.add("bridge " + name + " was down");
         }
       }
-      Ipv4Prefix gateway = desired.gateway();
-      boolean present = false;
+      List<IpPrefix> gateways = desired.subnets().stream().map(PodSubnet::gateway).toList();
+      if (desired.families().contains(IpFamily.IPV6) && ipv6.enable(name)) {
+        repairs.add("IPv6 was disabled on " + name);
+      }
+      Set<IpPrefix> present = new HashSet<>();
       for (Address address : existing.isPresent() ? interfaces.addresses(link.index()) : List.<Address>of()) {
-        if (address.local().equals(gateway)) {
-          present = true;
-        } else {
+        if (gateways.contains(address.local())) {
+          present.add(address.local());
+        } else if (!isLinkLocal(address.local())) {
           netlink.deleteAddress(address);
           LOG.infof("removed stale address %s from %s", address.local(), name);
         }
       }
-      if (!present) {
-        netlink.addAddress(new Address(link.index(), gateway));
-        if (existing.isPresent() && link.up()) {
-          repairs.add("gateway address " + gateway + " was missing on " + name);
+      for (IpPrefix gateway : gateways) {
+        if (!present.contains(gateway)) {
+          addGateway(link.index(), gateway);
+          if (existing.isPresent() && link.up()) {
+            repairs.add("gateway address " + gateway + " was missing on " + name);
+          }
         }
       }
-      configured = Optional.of(new Configured(name, link.index(), gateway, desired.mtu()));
-      return Part.ok("BridgeConfigured", "Bridge " + name + " is up with " + gateway + ", MTU " + desired.mtu() + ".");
+      configured = Optional.of(new Configured(name, link.index(), gateways, desired.mtu()));
+      return Part.ok("BridgeConfigured", "Bridge " + name + " is up with " + gateways.stream().map(Object::toString)
+          .collect(Collectors.joining(" and ")) + ", MTU " + desired.mtu() + ".");
     } catch (NetlinkException e) {
       return Part.failed(NETLINK_ERROR, "Could not configure bridge " + name + ": " + e.getMessage());
+    } catch (java.io.IOException e) {
+      return Part.failed(IPV6_DISABLED, "Could not turn IPv6 on on bridge " + name + " (" + e.getMessage()
+          + "): its IPv6 gateway cannot be set. Turn it on on the node: sysctl -w net.ipv6.conf." + name + ".disable_ipv6=0.");
     }
+  }
+
+  /** IPv6 without duplicate address detection: the gateway is unique by allocation and must answer at once. */
+  private void addGateway(int linkIndex, IpPrefix gateway) throws NetlinkException {
+    if (gateway.family() == IpFamily.IPV6) {
+      netlink.addAddressWithoutDad(new Address(linkIndex, gateway));
+    } else {
+      netlink.addAddress(new Address(linkIndex, gateway));
+    }
+  }
+
+  /** The kernel's own fe80:: address of the link: not plainroute's, never removed. */
+  private static boolean isLinkLocal(IpPrefix address) {
+    return address instanceof Ipv6Prefix v6 && v6.isLinkLocal();
+  }
+
+  /** Whether {@code linkIndex} is the bridge the last pass configured. */
+  boolean isBridge(int linkIndex) {
+    return configured.map(c -> c.index() == linkIndex).orElse(false);
   }
 
   /**
@@ -153,18 +188,18 @@ final class Bridge {
     if (address.linkIndex() != bridge.index()) {
       return Reaction.IGNORE;
     }
-    boolean isGateway = address.local().equals(bridge.gateway());
+    boolean isGateway = bridge.gateways().contains(address.local());
     if (deleted && isGateway) {
       try {
-        netlink.addAddress(new Address(bridge.index(), bridge.gateway()));
+        addGateway(bridge.index(), address.local());
       } catch (NetlinkException e) {
         // EEXIST: put back by a pass meanwhile; anything else: the pass will say what is wrong.
         return Reaction.PASS;
       }
-      LOG.infof("repaired drift: gateway address %s was missing on %s", bridge.gateway(), bridge.name());
+      LOG.infof("repaired drift: gateway address %s was missing on %s", address.local(), bridge.name());
       return Reaction.REPAIRED;
     }
-    return deleted || isGateway ? Reaction.IGNORE : Reaction.PASS;
+    return deleted || isGateway || isLinkLocal(address.local()) ? Reaction.IGNORE : Reaction.PASS;
   }
 
   private static String kindOf(Link link) {

@@ -7,14 +7,18 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.plainroute.netlink.Ipv4Prefix;
-import java.net.Inet4Address;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.plainroute.netlink.IpFamily;
+import io.plainroute.netlink.IpPrefix;
+import java.net.InetAddress;
+import java.util.List;
 
 /**
  * The CNI network configuration list of one node, as the container runtime reads it from {@code
- * /etc/cni/net.d}: the reference {@code bridge} plugin (pods on the node's bridge, addresses from
- * {@code host-local} in the node's subnet, default route via the bridge's gateway address), then
- * {@code portmap} for {@code hostPort}s.
+ * /etc/cni/net.d}: the reference {@code bridge} plugin (pods on the node's bridge, an address of
+ * each family from {@code host-local}, one range set per family of the node's subnets, a default
+ * route of each family via the bridge's gateway address of that family), then {@code portmap}
+ * for {@code hostPort}s.
  *
  * <p>{@code ipMasq} is left out on purpose: the bridge plugin would masquerade everything leaving
  * the subnet, pod-to-pod traffic to other nodes included, and between pods there is no NAT
@@ -22,10 +26,31 @@ import java.net.Inet4Address;
  *
  * @param bridgeName the node's bridge, e.g. {@code cni0}
  * @param mtu MTU of the bridge and of the pods' interfaces
- * @param podCidr the node's pod subnet, e.g. {@code 10.244.1.0/24}
- * @param gateway the bridge's address in that subnet, the pods' default gateway
+ * @param ranges the node's pod subnet of each family with the bridge's address in it, primary first
  */
-public record CniConfig(String bridgeName, int mtu, Ipv4Prefix podCidr, Inet4Address gateway) {
+public record CniConfig(String bridgeName, int mtu, List<Range> ranges) {
+
+  /**
+   * One family's subnet.
+   *
+   * @param subnet the node's pod subnet, e.g. {@code 10.244.1.0/24}
+   * @param gateway the bridge's address in that subnet, the pods' default gateway of that family
+   */
+  public record Range(IpPrefix subnet, InetAddress gateway) {
+    public Range {
+      if (subnet == null || !subnet.isNetwork()) {
+        throw new IllegalArgumentException("pod CIDR " + subnet + " is not a network (host bits must be zero)");
+      }
+      if (gateway == null || !subnet.covers(IpPrefix.host(gateway))) {
+        throw new IllegalArgumentException("gateway " + (gateway == null ? null : IpPrefix.format(gateway)) + " is not inside " + subnet);
+      }
+    }
+  }
+
+  /** A single-stack node's config. */
+  public CniConfig(String bridgeName, int mtu, IpPrefix podCidr, InetAddress gateway) {
+    this(bridgeName, mtu, List.of(new Range(podCidr, gateway)));
+  }
 
   /** The network name; runtimes and host-local key their state by it. */
   public static final String NETWORK_NAME = "plainroute";
@@ -42,12 +67,19 @@ public record CniConfig(String bridgeName, int mtu, Ipv4Prefix podCidr, Inet4Add
     if (mtu < 68 || mtu > 65535) {
       throw new IllegalArgumentException("MTU " + mtu + " is not between 68 and 65535");
     }
-    if (podCidr == null || !podCidr.isNetwork()) {
-      throw new IllegalArgumentException("pod CIDR " + podCidr + " is not a network (host bits must be zero)");
+    if (ranges == null || ranges.isEmpty()) {
+      throw new IllegalArgumentException("at least one pod subnet is required");
     }
-    if (gateway == null || !new Ipv4Prefix(gateway, podCidr.length()).network().equals(podCidr)) {
-      throw new IllegalArgumentException("gateway " + (gateway == null ? null : gateway.getHostAddress()) + " is not inside " + podCidr);
+    if (ranges.stream().map(r -> r.subnet().family()).distinct().count() != ranges.size()) {
+      throw new IllegalArgumentException("pod subnets " + ranges.stream().map(r -> r.subnet().toString()).toList()
+          + " hold two of one family: host-local takes one range set per family");
     }
+    ranges = List.copyOf(ranges);
+  }
+
+  /** The primary family's subnet. */
+  public IpPrefix podCidr() {
+    return ranges.get(0).subnet();
   }
 
   /**
@@ -77,11 +109,15 @@ public record CniConfig(String bridgeName, int mtu, Ipv4Prefix podCidr, Inet4Add
     bridge.put("mtu", mtu);
     ObjectNode ipam = bridge.putObject("ipam");
     ipam.put("type", "host-local");
-    ObjectNode range = ipam.putArray("ranges").addArray().addObject();
-    range.put("subnet", podCidr.toString());
-    range.put("gateway", gateway.getHostAddress());
-    // No "gw": the bridge plugin routes via the range's gateway.
-    ipam.putArray("routes").addObject().put("dst", "0.0.0.0/0");
+    ArrayNode rangeSets = ipam.putArray("ranges");
+    ArrayNode routes = ipam.putArray("routes");
+    for (Range range : ranges) {
+      ObjectNode set = rangeSets.addArray().addObject();
+      set.put("subnet", range.subnet().toString());
+      set.put("gateway", IpPrefix.format(range.gateway()));
+      // No "gw": the bridge plugin routes via the gateway of the range of the route's family.
+      routes.addObject().put("dst", range.subnet().family() == IpFamily.IPV4 ? "0.0.0.0/0" : "::/0");
+    }
     return bridge;
   }
 

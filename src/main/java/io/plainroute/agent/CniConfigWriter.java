@@ -86,8 +86,9 @@ public final class CniConfigWriter {
       throw e;
     }
     syncDirectory();
-    LOG.infof("wrote %s: bridge %s, subnet %s, gateway %s, mtu %d",
-        file, config.bridgeName(), config.podCidr(), config.gateway().getHostAddress(), config.mtu());
+    LOG.infof("wrote %s: bridge %s, %s, mtu %d", file, config.bridgeName(), config.ranges().stream()
+        .map(r -> "subnet " + r.subnet() + " gateway " + io.plainroute.netlink.IpPrefix.format(r.gateway()))
+        .collect(java.util.stream.Collectors.joining(", ")), config.mtu());
     return true;
   }
 

@@ -1,6 +1,11 @@
 package io.plainroute.agent;
 
 import io.plainroute.agent.DataplaneReport.Part;
+import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
+import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.api.v1alpha1.NodeNetworkSpec;
+import io.plainroute.api.v1alpha1.SubnetClaim;
+import io.plainroute.netlink.IpFamily;
 import io.plainroute.netlink.NetlinkEvent;
 import io.plainroute.netlink.NetlinkException;
 import io.plainroute.netlink.NetlinkHandle;
@@ -9,7 +14,6 @@ import io.plainroute.nftables.Masquerade;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -29,8 +33,10 @@ final class NodeDataplane {
   private final RouteTable routes;
   private final Masquerade masquerade;
   private final CniConfigWriter cniConfig;
-  /** The uplink and node IP of the last pass: their links' and addresses' changes need a pass. */
-  private volatile Optional<NodeUplink> uplink = Optional.empty();
+  /** The uplinks and node IPs of the last pass: their links' and addresses' changes need a pass. */
+  private volatile NodeUplinks uplinks = NodeUplinks.NONE;
+  /** Whether the last pass found forwarding off and could not turn it on: turning it on by hand then needs a pass. */
+  private volatile boolean forwardingStuck;
   private volatile DesiredDataplane lastDesired;
   /** The first pass configures a fresh node; only later differences are drift worth reporting. */
   private boolean configuredOnce;
@@ -55,13 +61,25 @@ final class NodeDataplane {
     return NodeInterfaces.read(netlink);
   }
 
-  DataplaneReport apply(DesiredDataplane desired, Optional<NodeUplink> uplink, NodeInterfaces interfaces) {
+  /**
+   * One pass: the desired state from the API objects and the interfaces just read (each family's
+   * uplink found by the node's address of that family), applied.
+   *
+   * @throws IllegalArgumentException when this node's own spec holds no usable subnet (see {@link DesiredDataplane#subnets})
+   */
+  DataplaneReport pass(ClusterNetworkSpec cluster, NodeNetworkSpec own, List<NodeNetwork> peers, List<SubnetClaim> claims,
+      NodeInterfaces interfaces) {
+    NodeUplinks found = NodeUplinks.find(DesiredDataplane.subnets(own), interfaces);
+    return apply(DesiredDataplane.of(cluster, own, peers, found, lastRoutes(), claims), found, interfaces);
+  }
+
+  DataplaneReport apply(DesiredDataplane desired, NodeUplinks uplinks, NodeInterfaces interfaces) {
     lastDesired = desired;
-    this.uplink = uplink;
+    this.uplinks = uplinks;
     List<String> repairs = new ArrayList<>();
     Part bridgePart = bridge.ensure(desired, interfaces, repairs);
     int netlinkErrors = Bridge.NETLINK_ERROR.equals(bridgePart.reason()) ? 1 : 0;
-    RoutesOutcome routed = routes(desired, uplink, repairs);
+    RoutesOutcome routed = routes(desired, uplinks, repairs);
     netlinkErrors += routed.netlinkErrors();
     Part cni = cni(desired);
     Part masq = masquerade(desired);
@@ -70,8 +88,8 @@ final class NodeDataplane {
       configuredOnce = true;
     }
     repairs.forEach(r -> LOG.infof("repaired drift: %s", r));
-    return new DataplaneReport(bridgePart, routed.part(), cni, masq, routed.installed(), desired.unreachable(), uplink,
-        repairs.size(), netlinkErrors);
+    return new DataplaneReport(bridgePart, routed.part(), cni, masq, routed.installed(), desired.unreachable(),
+        uplinks.first(desired.subnets()), repairs.size(), netlinkErrors);
   }
 
   /**
@@ -95,32 +113,54 @@ final class NodeDataplane {
       }
       return concernsUplink(a) ? Reaction.PASS : bridge.onAddress(a.address(), a.deleted());
     }
+    if (event instanceof NetlinkEvent.ForwardingChanged f) {
+      return onForwarding(f);
+    }
     return Reaction.PASS; // events lost: only a pass knows what changed
   }
 
-  private boolean isUplink(int linkIndex) {
-    return uplink.map(u -> u.index() == linkIndex).orElse(false);
+  /**
+   * A forwarding switch that matters turned off needs a pass (which turns it on again, or reports
+   * it); one turned on needs a pass only when the last could not turn it on (status says Ready
+   * again). The kernel announces every change of value, so nothing needs to poll the switches.
+   */
+  private Reaction onForwarding(NetlinkEvent.ForwardingChanged changed) {
+    DesiredDataplane desired = lastDesired;
+    if (desired == null || !desired.families().contains(changed.family())) {
+      return Reaction.IGNORE;
+    }
+    boolean matters = changed.linkIndex() == NetlinkEvent.ForwardingChanged.ALL
+        || changed.family() == IpFamily.IPV4 && (isUplink(changed.linkIndex()) || bridge.isBridge(changed.linkIndex()));
+    if (!matters) {
+      return Reaction.IGNORE;
+    }
+    return !changed.on() || forwardingStuck ? Reaction.PASS : Reaction.IGNORE;
   }
 
-  /** An address of the uplink, or the node IP appearing anywhere (the uplink may have moved). */
+  private boolean isUplink(int linkIndex) {
+    return uplinks.isUplink(linkIndex);
+  }
+
+  /** An address of an uplink, or a node IP appearing anywhere (the uplink may have moved). */
   private boolean concernsUplink(NetlinkEvent.AddressChanged changed) {
     DesiredDataplane desired = lastDesired;
     return isUplink(changed.address().linkIndex())
         || desired == null
-        || desired.nodeIP().map(ip -> ip.equals(changed.address().local().address())).orElse(false);
+        || desired.subnets().stream().anyMatch(s -> s.nodeIP().map(ip -> ip.equals(changed.address().local().address())).orElse(false));
   }
 
   /** How the peer routes went, how many are in place, and how many requests failed. */
   private record RoutesOutcome(Part part, int installed, int netlinkErrors) {}
 
-  private RoutesOutcome routes(DesiredDataplane desired, Optional<NodeUplink> uplink, List<String> repairs) {
+  private RoutesOutcome routes(DesiredDataplane desired, NodeUplinks uplinks, List<String> repairs) {
     Part forwarded;
     try {
-      forwarded = forwarding.ensure(forwardingInterfaces(), repairs);
+      forwarded = forwarding.ensure(forwardingInterfaces(), desired.families(), repairs);
     } catch (IOException e) {
-      forwarded = Part.failed(Forwarding.DISABLED, "Could not read whether IPv4 forwarding is on: " + e.getMessage());
+      forwarded = Part.failed(Forwarding.DISABLED, "Could not read whether forwarding is on: " + e.getMessage());
     }
-    RoutesOutcome routed = peerRoutes(desired, uplink, repairs);
+    forwardingStuck = !forwarded.ok();
+    RoutesOutcome routed = peerRoutes(desired, uplinks, repairs);
     if (forwarded.ok()) {
       return routed;
     }
@@ -129,10 +169,10 @@ final class NodeDataplane {
         routed.installed(), routed.netlinkErrors());
   }
 
-  /** The interfaces whose own forwarding matters: the uplink (once found) and the bridge. */
+  /** The interfaces whose own forwarding matters: the uplinks (once found) and the bridge. */
   List<String> forwardingInterfaces() {
     List<String> names = new ArrayList<>();
-    uplink.ifPresent(u -> names.add(u.name()));
+    uplinks.all().stream().map(NodeUplink::name).distinct().forEach(names::add);
     DesiredDataplane desired = lastDesired;
     if (desired != null) {
       names.add(desired.bridgeName());
@@ -140,19 +180,14 @@ final class NodeDataplane {
     return names;
   }
 
-  /** Whether each forwarding switch of the node is on, for a watch between passes. */
-  java.util.Map<Forwarding.Switch, Boolean> forwardingState() throws IOException {
-    return forwarding.read(forwardingInterfaces());
-  }
-
-  private RoutesOutcome peerRoutes(DesiredDataplane desired, Optional<NodeUplink> uplink, List<String> repairs) {
+  private RoutesOutcome peerRoutes(DesiredDataplane desired, NodeUplinks uplinks, List<String> repairs) {
     try {
-      if (uplink.isEmpty()) {
+      if (uplinks.isEmpty()) {
         routes.clear();
         return new RoutesOutcome(Part.failed("NodeIPNotFound", "No interface of this node holds its node IP: peers cannot be routed. "
             + "Check the Node's InternalIP."), 0, 0);
       }
-      RouteTable.Outcome outcome = routes.sync(desired.routes(), uplink.get().index(), repairs);
+      RouteTable.Outcome outcome = routes.sync(desired.routes(), uplinks, repairs);
       return new RoutesOutcome(judge(desired, outcome.failures(), outcome.installed()), outcome.installed(), outcome.failures().size());
     } catch (IOException e) {
       return new RoutesOutcome(Part.failed("NetlinkError", "Could not program routes: " + e.getMessage()), routes.installed(), 1);
@@ -163,19 +198,23 @@ final class NodeDataplane {
     if (!failures.isEmpty()) {
       return Part.failed("RouteFailed", failures.stream().map(NodeDataplane::describe).collect(Collectors.joining("; ")));
     }
-    if (!desired.unreachable().isEmpty()) {
-      return Part.failed(desired.unreachable().get(0).getReason(), installed + " of " + (installed
-          + desired.unreachable().size()) + " peers are routed; unreachable: " + desired.unreachable().stream()
-          .map(p -> p.getNode() + " (" + p.getNodeIP() + ", " + p.getReason() + ")").collect(Collectors.joining(", "))
-          + ". First: " + PeerProblems.explain(desired.unreachable().get(0)));
+    List<PeerProblem> problems = desired.problems();
+    boolean dualStack = desired.subnets().size() > 1;
+    String routesOf = dualStack ? " peer routes (one per peer per family)" : " peers";
+    if (!problems.isEmpty()) {
+      return Part.failed(problems.get(0).peer().getReason(), installed + " of " + (installed
+          + problems.size()) + routesOf + " are routed; unreachable: " + problems.stream()
+          .map(p -> p.peer().getNode() + " (" + p.family() + " " + p.peer().getNodeIP() + ", " + p.peer().getReason() + ")")
+          .collect(Collectors.joining(", "))
+          + ". First: " + PeerProblems.explain(problems.get(0)));
     }
-    return Part.ok("RoutesInstalled", "Routes to all " + installed + " peers are installed.");
+    return Part.ok("RoutesInstalled", "Routes to all " + installed + routesOf + " are installed.");
   }
 
   private Part cni(DesiredDataplane desired) {
     try {
-      boolean written = cniConfig.write(new CniConfig(desired.bridgeName(), desired.mtu(), desired.podCIDR(),
-          desired.gateway().address()));
+      boolean written = cniConfig.write(new CniConfig(desired.bridgeName(), desired.mtu(), desired.subnets().stream()
+          .map(s -> new CniConfig.Range(s.podCIDR(), s.gateway().address())).toList()));
       return Part.ok(written ? "ConfigWritten" : "ConfigUpToDate", "CNI config " + cniConfig.file() + " matches this node's subnet.");
     } catch (IOException e) {
       return Part.failed("WriteFailed", "Could not write " + cniConfig.file() + ": " + e.getMessage());

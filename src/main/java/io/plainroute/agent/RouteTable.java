@@ -1,12 +1,14 @@
 package io.plainroute.agent;
 
 import io.plainroute.netlink.Errno;
-import io.plainroute.netlink.Ipv4Prefix;
+import io.plainroute.netlink.IpPrefix;
 import io.plainroute.netlink.NetlinkException;
 import io.plainroute.netlink.NetlinkHandle;
 import io.plainroute.netlink.Route;
 import io.plainroute.netlink.RouteChange;
+import io.plainroute.netlink.IpFamily;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +18,8 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * plainroute's routes to its peers' pod subnets: the main-table routes tagged with its protocol
- * number, and no others. A pass compares them with the desired ones and sends only the
+ * plainroute's routes to its peers' pod subnets, of both families: the main-table routes tagged
+ * with its protocol number, and no others. A pass compares them with the desired ones and sends only the
  * difference, as one batch. Between passes the kernel's notifications about them are judged
  * here: one of them deleted or changed by someone else is put back at once, from the routes the
  * last pass wanted, without waiting for a pass.
@@ -31,9 +33,9 @@ final class RouteTable {
   private final NetlinkHandle netlink;
   private final int protocol;
   /** The routes the last pass wanted, by destination: what a repair puts back. */
-  private volatile Map<Ipv4Prefix, Route> wanted = Map.of();
+  private volatile Map<IpPrefix, Route> wanted = Map.of();
   /** Destinations installed by the last pass: one missing now was deleted by someone. */
-  private Set<Ipv4Prefix> installed = Set.of();
+  private Set<IpPrefix> installed = Set.of();
 
   /**
    * What a pass did.
@@ -41,7 +43,7 @@ final class RouteTable {
    * @param installed how many wanted routes are in place
    * @param failures the changes the kernel refused
    */
-  record Outcome(int installed, List<RouteChange.Failure> failures) {}
+  record Outcome(int installed, Map<IpFamily, Long> installedByFamily, List<RouteChange.Failure> failures) {}
 
   RouteTable(NetlinkHandle netlink, int protocol) {
     this.netlink = netlink;
@@ -49,15 +51,17 @@ final class RouteTable {
   }
 
   /**
-   * Makes plainroute's routes exactly {@code routes} out of {@code uplinkIndex}: adds the missing
-   * ones, replaces those with another next hop, deletes those of peers that are gone.
+   * Makes plainroute's routes exactly {@code routes}, each out of its family's uplink: adds the
+   * missing ones, replaces those with another next hop, deletes those of peers that are gone.
+   * A route of a family without an uplink is left out (the desired state reports those peers).
    */
-  synchronized Outcome sync(List<PeerRoute> routes, int uplinkIndex, List<String> repairs) throws NetlinkException {
-    Map<Ipv4Prefix, Route> want = routes.stream()
-        .map(p -> Route.via(p.podCIDR(), p.nodeIP(), uplinkIndex, protocol))
+  synchronized Outcome sync(List<PeerRoute> routes, NodeUplinks uplinks, List<String> repairs) throws NetlinkException {
+    Map<IpPrefix, Route> want = routes.stream()
+        .filter(p -> uplinks.of(p.family()).isPresent())
+        .map(p -> Route.via(p.podCIDR(), p.nodeIP(), uplinks.of(p.family()).get().index(), protocol))
         .collect(Collectors.toMap(Route::destination, Function.identity(), (a, b) -> a));
     wanted = want;
-    Map<Ipv4Prefix, Route> current = netlink.routes(protocol).stream()
+    Map<IpPrefix, Route> current = netlink.routes(protocol).stream()
         .collect(Collectors.toMap(Route::destination, Function.identity(), (a, b) -> a));
     List<RouteChange> changes = new ArrayList<>();
     want.forEach((destination, route) -> {
@@ -77,11 +81,11 @@ final class RouteTable {
       }
     });
     List<RouteChange.Failure> failures = changes.isEmpty() ? List.of() : netlink.applyRoutes(changes);
-    Set<Ipv4Prefix> failed = failures.stream().map(f -> f.change().route().destination()).collect(Collectors.toSet());
-    Set<Ipv4Prefix> nowInstalled = new HashSet<>(want.keySet());
+    Set<IpPrefix> failed = failures.stream().map(f -> f.change().route().destination()).collect(Collectors.toSet());
+    Set<IpPrefix> nowInstalled = new HashSet<>(want.keySet());
     nowInstalled.removeAll(failed);
     installed = nowInstalled;
-    return new Outcome(nowInstalled.size(), failures);
+    return new Outcome(nowInstalled.size(), countByFamily(nowInstalled), failures);
   }
 
   /** Forgets the wanted routes (no uplink: nothing can be routed), so no repair puts one back. */
@@ -92,6 +96,17 @@ final class RouteTable {
   /** How many routes the last pass installed. */
   synchronized int installed() {
     return installed.size();
+  }
+
+  /** How many routes of each family the last pass installed. */
+  synchronized Map<IpFamily, Long> installedByFamily() {
+    return countByFamily(installed);
+  }
+
+  static Map<IpFamily, Long> countByFamily(Set<IpPrefix> destinations) {
+    Map<IpFamily, Long> counts = new EnumMap<>(IpFamily.class);
+    destinations.forEach(d -> counts.merge(d.family(), 1L, Long::sum));
+    return counts;
   }
 
   /**

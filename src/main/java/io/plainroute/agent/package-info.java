@@ -21,8 +21,11 @@
  *       pass follows only for what plainroute owns (not for pods' veths). The agent's own changes
  *       are told apart by the port id the kernel stamps on them. {@link io.plainroute.agent.FollowUpPass}
  *       coalesces the pass that follows repairs.</li>
- *   <li>What no rtnetlink group announces: {@link io.plainroute.agent.ForwardingWatch} (forwarding
- *       switches, polled) and {@link io.plainroute.agent.CniConfigWatch} (the CNI file, inotify).</li>
+ *   <li>Forwarding switches turned off or on come as {@code RTM_NEWNETCONF} notifications
+ *       ({@code RTNLGRP_IPV4_NETCONF}/{@code RTNLGRP_IPV6_NETCONF}) through the same reading: the
+ *       kernel announces every change of value, so nothing polls them.</li>
+ *   <li>What no rtnetlink group announces: {@link io.plainroute.agent.CniConfigWatch} (the CNI
+ *       file, inotify).</li>
  * </ul>
  * The agent uses {@code netlink}, {@code nftables}, {@code status} and {@code api}; nothing uses
  * the agent.

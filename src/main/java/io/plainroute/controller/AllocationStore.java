@@ -1,6 +1,6 @@
 package io.plainroute.controller;
 
-import inet.ipaddr.ipv4.IPv4Address;
+import inet.ipaddr.IPAddress;
 import io.fabric8.kubernetes.api.model.Node;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkSpec;
@@ -25,7 +25,7 @@ interface AllocationStore {
   boolean nodeExists(String name);
 
   /** Claims {@code subnet} for the node: the claim as created, or empty when somebody holds it already. */
-  Optional<SubnetClaim> claim(IPv4Address subnet, Node node, String clusterNetwork);
+  Optional<SubnetClaim> claim(IPAddress subnet, Node node, String clusterNetwork);
 
   /** Deletes a claim, unless it changed since it was read. */
   void release(SubnetClaim claim);
@@ -36,10 +36,15 @@ interface AllocationStore {
   /** Deletes a NodeNetwork, unless it changed since it was read. */
   void deleteNodeNetwork(NodeNetwork nodeNetwork);
 
-  void setNodeIP(NodeNetwork nodeNetwork, String nodeIP);
+  /**
+   * Writes the node addresses and the per-family lists ({@code nodeIP}, {@code podCIDRs},
+   * {@code gateways}, {@code nodeIPs}) of {@code spec} into the NodeNetwork, unless it changed since
+   * it was read; the NodeNetwork as it now is.
+   */
+  NodeNetwork updateAddresses(NodeNetwork nodeNetwork, NodeNetworkSpec spec);
 
-  /** Sets Node.spec.podCIDR(s), which Kubernetes lets be set once. */
-  void setNodePodCIDR(Node node, String podCIDR);
+  /** Sets Node.spec.podCIDR to the first and Node.spec.podCIDRs to all, which Kubernetes lets be set once. */
+  void setNodePodCIDRs(Node node, List<String> podCIDRs);
 
   void recordEvent(Node node, EventType type, String reason, String message);
 

@@ -97,12 +97,13 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
       return patchIfChanged(cn, statuses.conflicting(cn, active));
     }
     List<Node> nodes = nodes(context);
-    PoolSpec.Result spec = PoolSpec.validate(cn.getSpec().getClusterCIDRs(), cn.getSpec().getNodeSubnetPrefixLength());
+    PoolSpec.Result spec = PoolSpec.validate(
+        cn.getSpec().getClusterCIDRs(), cn.getSpec().getNodeSubnetPrefixLength(), cn.getSpec().getNodeSubnetPrefixLengthIPv6());
     AllocationOutcome outcome;
     ClusterNetworkStatus status;
     if (spec instanceof PoolSpec.Valid valid) {
-      outcome = allocator.sync(name, cn.getSpec(), Optional.of(valid.pool()), nodes);
-      status = statuses.fromOutcome(cn, outcome, SubnetsOutsideRanges.find(valid.pool(), outcome.nodeNetworks()));
+      outcome = allocator.sync(name, cn.getSpec(), Optional.of(valid.pools()), nodes);
+      status = statuses.fromOutcome(cn, outcome, SubnetsOutsideRanges.find(valid.pools(), outcome.nodeNetworks()));
     } else {
       outcome = allocator.sync(name, cn.getSpec(), Optional.empty(), nodes);
       status = statuses.invalid(cn, ((PoolSpec.Invalid) spec).problems());
@@ -165,8 +166,8 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
   /** Kubelets update their Node every few seconds; only labels, addresses and podCIDR matter here. */
   private static boolean mattersForAllocation(Node now, Node before) {
     return !Objects.equals(now.getMetadata().getLabels(), before.getMetadata().getLabels())
-        || !Objects.equals(NodeAddresses.nodeIP(now), NodeAddresses.nodeIP(before))
-        || !Objects.equals(NodeAddresses.podCIDR(now), NodeAddresses.podCIDR(before));
+        || !Objects.equals(NodeAddresses.nodeIPs(now), NodeAddresses.nodeIPs(before))
+        || !Objects.equals(NodeAddresses.podCIDRs(now), NodeAddresses.podCIDRs(before));
   }
 
   /** The agent reports its uplink's MAC in status; a change may create or end a Conflict. */

@@ -8,6 +8,7 @@ import static io.plainroute.api.v1alpha1.Conditions.SUBNETS_OUTSIDE_RANGES;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.plainroute.api.v1alpha1.ClusterNetwork;
 import io.plainroute.api.v1alpha1.ClusterNetworkStatus;
+import io.plainroute.api.v1alpha1.FamilyStatus;
 import io.plainroute.ipam.SpecProblem;
 import io.plainroute.status.ConditionList;
 import io.plainroute.status.ReconcileError;
@@ -37,12 +38,9 @@ final class ClusterNetworkStatusFactory {
     List<SpecProblem> problems = outcome.problems();
     conditions.set(INVALID_SPEC, !problems.isEmpty(), problems.isEmpty() ? "Valid" : "RangeContainsNodeAddress", describe(problems));
     boolean exhausted = !outcome.pendingNodes().isEmpty();
-    conditions.set(POOL_EXHAUSTED, exhausted, exhausted ? "NoFreeSubnet" : "SubnetsAvailable", exhausted
-        ? outcome.pendingNodes().size() + " node(s) wait for a subnet (" + names(outcome.pendingNodes())
-            + "): append a range to spec.clusterCIDRs or delete nodes that are gone"
-        : outcome.free() + " of " + outcome.capacity() + " subnets are free");
+    conditions.set(POOL_EXHAUSTED, exhausted, exhausted ? "NoFreeSubnet" : "SubnetsAvailable", exhausted ? waiting(outcome) : available(outcome));
     if (exhausted) {
-      conditions.set(READY, false, "PoolExhausted", "Not every node has a subnet; see the PoolExhausted condition.");
+      conditions.set(READY, false, "PoolExhausted", "Not every node has a subnet of every family; see the PoolExhausted condition.");
     } else if (!outcome.failures().isEmpty()) {
       conditions.set(READY, false, "AllocationFailed", outcome.failures().get(0) + " (retrying)");
     } else if (!problems.isEmpty()) {
@@ -53,7 +51,26 @@ final class ClusterNetworkStatusFactory {
     } else {
       conditions.set(READY, true, "AllNodesAllocated", outcome.allocated() + " node(s) have a subnet");
     }
-    return status(cn, conditions, outcome.capacity(), outcome.allocated(), outcome.free());
+    ClusterNetworkStatus status = status(cn, conditions, outcome.capacity(), outcome.allocated(), outcome.free());
+    status.setFamilies(outcome.families().stream()
+        .map(f -> new FamilyStatus(f.family().name(), f.capacity(), f.allocated(), f.free(), f.pendingNodes().size())).toList());
+    return status;
+  }
+
+  /** Which family's pool ran out, for which nodes, and what to do: one sentence per exhausted family. */
+  private static String waiting(AllocationOutcome outcome) {
+    return outcome.families().stream().filter(f -> !f.pendingNodes().isEmpty())
+        .map(f -> f.pendingNodes().size() + " node(s) wait for an " + f.family() + " subnet (" + names(f.pendingNodes())
+            + "): append an " + f.family() + " range to spec.clusterCIDRs or delete nodes that are gone")
+        .collect(Collectors.joining("; "));
+  }
+
+  private static String available(AllocationOutcome outcome) {
+    if (outcome.families().size() == 1) {
+      return outcome.free() + " of " + outcome.capacity() + " subnets are free";
+    }
+    return outcome.families().stream().map(f -> f.family() + ": " + f.free() + " of " + f.capacity() + " subnets are free")
+        .collect(Collectors.joining("; "));
   }
 
   /** The spec cannot be used: existing subnets are kept, nothing new is allocated. */

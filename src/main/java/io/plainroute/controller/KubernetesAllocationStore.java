@@ -1,6 +1,6 @@
 package io.plainroute.controller;
 
-import inet.ipaddr.ipv4.IPv4Address;
+import inet.ipaddr.IPAddress;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -19,7 +19,9 @@ import io.plainroute.api.v1alpha1.SubnetClaimSpec;
 import io.plainroute.ipam.Cidrs;
 import io.plainroute.status.EventRecorder;
 import java.net.HttpURLConnection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -50,7 +52,7 @@ final class KubernetesAllocationStore implements AllocationStore {
   }
 
   @Override
-  public Optional<SubnetClaim> claim(IPv4Address subnet, Node node, String clusterNetwork) {
+  public Optional<SubnetClaim> claim(IPAddress subnet, Node node, String clusterNetwork) {
     SubnetClaim claim = new SubnetClaim();
     claim.setMetadata(ownedBy(node, Cidrs.objectName(subnet), clusterNetwork));
     claim.setSpec(new SubnetClaimSpec(subnet.toCanonicalString(), node.getMetadata().getName(), clusterNetwork));
@@ -94,21 +96,30 @@ final class KubernetesAllocationStore implements AllocationStore {
   }
 
   @Override
-  public void setNodeIP(NodeNetwork nodeNetwork, String nodeIP) {
-    NodeNetwork named = new NodeNetwork();
-    named.setMetadata(new ObjectMetaBuilder().withName(nodeNetwork.getMetadata().getName()).build());
-    client.resource(named).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"nodeIP\":\"" + nodeIP + "\"}}");
+  public NodeNetwork updateAddresses(NodeNetwork nodeNetwork, NodeNetworkSpec spec) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("nodeIP", spec.getNodeIP());
+    fields.put("podCIDRs", spec.getPodCIDRs());
+    fields.put("gateways", spec.getGateways());
+    fields.put("nodeIPs", spec.getNodeIPs());
+    Map<String, Object> patch = Map.of(
+        "metadata", Map.of("resourceVersion", nodeNetwork.getMetadata().getResourceVersion()),
+        "spec", fields);
+    return client.resources(NodeNetwork.class).withName(nodeNetwork.getMetadata().getName())
+        .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(patch));
   }
 
   @Override
-  public void setNodePodCIDR(Node node, String podCIDR) {
+  public void setNodePodCIDRs(Node node, List<String> podCIDRs) {
+    Map<String, Object> patch = Map.of("spec", Map.of("podCIDR", podCIDRs.get(0), "podCIDRs", podCIDRs));
     try {
       // resource(item), not withName(): fabric8 GETs the object before a patch of a name alone.
       client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node.getMetadata().getName()).endMetadata().build())
-          .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"podCIDR\":\"" + podCIDR + "\",\"podCIDRs\":[\"" + podCIDR + "\"]}}");
+          .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(patch));
     } catch (KubernetesClientException e) {
-      // Node.spec.podCIDR can be set once; someone else (kube-controller-manager's IPAM?) was first.
-      LOG.warnf("node %s: could not set spec.podCIDR to %s: %s", node.getMetadata().getName(), podCIDR, e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
+      // Node.spec.podCIDR(s) can be set once; someone else (kube-controller-manager's IPAM?) was first.
+      LOG.warnf("node %s: could not set spec.podCIDRs to %s: %s", node.getMetadata().getName(), podCIDRs,
+          e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage());
     }
   }
 

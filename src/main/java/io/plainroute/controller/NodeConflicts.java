@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -27,7 +28,7 @@ final class NodeConflicts {
   /** Every node that shares its node IP or uplink MAC with another, by node name. */
   static Map<String, Conflict> find(List<NodeNetwork> nodeNetworks) {
     Map<String, Conflict> found = new TreeMap<>();
-    sharing(nodeNetworks, nn -> nn.getSpec() == null ? null : nn.getSpec().getNodeIP()).forEach((ip, nodes) ->
+    sharingAny(nodeNetworks, nn -> nn.getSpec() == null ? List.of() : nn.getSpec().allNodeIPs()).forEach((ip, nodes) ->
         nodes.forEach(node -> found.put(node, new Conflict(DUPLICATE_NODE_IP, "Nodes " + String.join(", ", nodes)
             + " all report node IP " + ip + ": peers cannot tell them apart. Give each node its own address."))));
     sharing(nodeNetworks, nn -> nn.getStatus() == null || nn.getStatus().getUplink() == null ? null : nn.getStatus().getUplink().getMac())
@@ -35,6 +36,22 @@ final class NodeConflicts {
             + String.join(", ", nodes) + " have the same uplink MAC " + mac
             + " (cloned VMs?): the LAN cannot deliver to both. Give each VM its own MAC address."))));
     return found;
+  }
+
+  /** Keys (each family's node IP) that more than one node has among its keys, with those nodes. */
+  private static Map<String, List<String>> sharingAny(List<NodeNetwork> nodeNetworks, Function<NodeNetwork, List<String>> keys) {
+    Map<String, Set<String>> byKey = new TreeMap<>();
+    for (NodeNetwork nn : nodeNetworks) {
+      keys.apply(nn).stream().filter(k -> k != null && !k.isEmpty())
+          .forEach(k -> byKey.computeIfAbsent(k, x -> new TreeSet<>()).add(nn.getMetadata().getName()));
+    }
+    Map<String, List<String>> shared = new TreeMap<>();
+    byKey.forEach((key, nodes) -> {
+      if (nodes.size() > 1) {
+        shared.put(key, List.copyOf(nodes));
+      }
+    });
+    return shared;
   }
 
   private static Map<String, List<String>> sharing(List<NodeNetwork> nodeNetworks, Function<NodeNetwork, String> key) {

@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Puts back the NodeNetwork spec fields that follow from the allocation when someone else changed
- * them: {@code gateway} (the first address of podCIDR: the bridge's address and every pod's
+ * them: {@code gateway} and {@code gateways} (the first address of each subnet: the bridge's addresses and every pod's
  * default gateway, so an edit cuts the node's pods off) and {@code nodeName} (the object's name).
  * {@code podCIDR} is immutable (CEL) and {@code nodeIP} follows the Node's address in the
  * allocation pass. Admission keeps everyone but the controller out of the spec; this is for
@@ -39,7 +39,7 @@ final class OwnedSpecFields {
   int revert(List<NodeNetwork> nodeNetworks) {
     int failed = 0;
     for (NodeNetwork nn : nodeNetworks) {
-      Map<String, String> wanted = changed(nn);
+      Map<String, Object> wanted = changed(nn);
       if (wanted.isEmpty()) {
         continue;
       }
@@ -61,10 +61,14 @@ final class OwnedSpecFields {
     return failed;
   }
 
-  /** The fields that differ from what the allocation says, with the values they must have. */
-  static Map<String, String> changed(NodeNetwork nn) {
+  /**
+   * The fields that differ from what the allocation says, with the values they must have. The
+   * primary gateway is written in both {@code gateway} and {@code gateways[0]} (the API server
+   * demands they agree), each family's in {@code gateways}.
+   */
+  static Map<String, Object> changed(NodeNetwork nn) {
     NodeNetworkSpec spec = nn.getSpec();
-    Map<String, String> wanted = new LinkedHashMap<>();
+    Map<String, Object> wanted = new LinkedHashMap<>();
     if (spec == null) {
       return wanted;
     }
@@ -73,28 +77,35 @@ final class OwnedSpecFields {
       wanted.put("nodeName", name);
     }
     gatewayOf(spec.getPodCIDR()).filter(g -> !g.equals(spec.getGateway())).ifPresent(g -> wanted.put("gateway", g));
+    if (spec.getGateways() != null && spec.getPodCIDRs() != null) {
+      List<String> gateways = spec.getPodCIDRs().stream().map(OwnedSpecFields::gatewayOf).flatMap(Optional::stream).toList();
+      if (gateways.size() == spec.getPodCIDRs().size() && !gateways.equals(spec.getGateways())) {
+        wanted.put("gateway", gateways.get(0));
+        wanted.put("gateways", gateways);
+      }
+    }
     return wanted;
   }
 
   private static Optional<String> gatewayOf(String podCIDR) {
-    try {
-      return Optional.of(Cidrs.gateway(Cidrs.parseNetwork(podCIDR)).toCanonicalString());
-    } catch (Cidrs.InvalidCidrException e) {
-      return Optional.empty();
-    }
+    return Cidrs.network(podCIDR).map(s -> Cidrs.gateway(s).toCanonicalString());
   }
 
-  private static String patch(NodeNetwork nn, Map<String, String> wanted) {
-    List<String> fields = new ArrayList<>();
-    wanted.forEach((field, value) -> fields.add("\"" + field + "\":\"" + value + "\""));
-    return "{\"metadata\":{\"resourceVersion\":\"" + nn.getMetadata().getResourceVersion() + "\"},\"spec\":{"
-        + String.join(",", fields) + "}}";
+  private String patch(NodeNetwork nn, Map<String, Object> wanted) {
+    return client.getKubernetesSerialization().asJson(Map.of(
+        "metadata", Map.of("resourceVersion", nn.getMetadata().getResourceVersion()),
+        "spec", wanted));
   }
 
   private static String describe(NodeNetworkSpec spec, Iterable<String> fields) {
     List<String> found = new ArrayList<>();
     for (String field : fields) {
-      found.add(field + "=" + Objects.requireNonNullElse(field.equals("gateway") ? spec.getGateway() : spec.getNodeName(), ""));
+      Object value = switch (field) {
+        case "gateway" -> spec.getGateway();
+        case "gateways" -> spec.getGateways();
+        default -> spec.getNodeName();
+      };
+      found.add(field + "=" + Objects.requireNonNullElse(value, ""));
     }
     return String.join(", ", found);
   }

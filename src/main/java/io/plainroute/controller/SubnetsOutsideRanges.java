@@ -2,7 +2,7 @@ package io.plainroute.controller;
 
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.ipam.Cidrs;
-import io.plainroute.ipam.SubnetPool;
+import io.plainroute.ipam.ClusterPools;
 import java.util.Comparator;
 import java.util.List;
 
@@ -15,22 +15,17 @@ import java.util.List;
 final class SubnetsOutsideRanges {
   private SubnetsOutsideRanges() {}
 
-  /** A node and the subnet it holds outside the pool. */
+  /** A node and a subnet it holds outside the pool of that subnet's family. */
   record Held(String node, String podCIDR) {}
 
-  static List<Held> find(SubnetPool pool, List<NodeNetwork> nodeNetworks) {
+  /** Every subnet of every family that the pool of its family does not hold (or no pool, when the cluster lost that family). */
+  static List<Held> find(ClusterPools pools, List<NodeNetwork> nodeNetworks) {
     return nodeNetworks.stream()
-        .filter(nn -> nn.getSpec() != null && nn.getSpec().getPodCIDR() != null && !held(pool, nn.getSpec().getPodCIDR()))
-        .map(nn -> new Held(nn.getMetadata().getName(), nn.getSpec().getPodCIDR()))
+        .filter(nn -> nn.getSpec() != null)
+        .flatMap(nn -> nn.getSpec().allPodCIDRs().stream()
+            .filter(podCIDR -> !Cidrs.network(podCIDR).map(pools::holds).orElse(false))
+            .map(podCIDR -> new Held(nn.getMetadata().getName(), podCIDR)))
         .sorted(Comparator.comparing(Held::node))
         .toList();
-  }
-
-  private static boolean held(SubnetPool pool, String podCIDR) {
-    try {
-      return pool.holds(Cidrs.parseNetwork(podCIDR));
-    } catch (Cidrs.InvalidCidrException e) {
-      return false;
-    }
   }
 }

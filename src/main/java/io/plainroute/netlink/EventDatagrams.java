@@ -5,6 +5,7 @@ import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELLINK;
 import static io.plainroute.netlink.nl.Rtnetlink.RTM_DELROUTE;
 import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWADDR;
 import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWLINK;
+import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWNETCONF;
 import static io.plainroute.netlink.nl.Rtnetlink.RTM_NEWROUTE;
 
 import io.plainroute.netlink.nl.MalformedMessageException;
@@ -73,15 +74,22 @@ final class EventDatagrams {
     }
   }
 
-  /** The event a message announces, or null for messages of other kinds. */
+  /** The event a message announces, or null for messages of other kinds and families. */
   static NetlinkEvent decode(MessageReader message) {
     return switch (message.type()) {
       case RTM_NEWLINK, RTM_DELLINK ->
           new NetlinkEvent.LinkChanged(LinkMessages.parse(message), message.type() == RTM_DELLINK, message.portId());
-      case RTM_NEWADDR, RTM_DELADDR -> new NetlinkEvent.AddressChanged(AddressMessages.parse(message),
-          message.type() == RTM_DELADDR, message.portId());
-      case RTM_NEWROUTE, RTM_DELROUTE -> new NetlinkEvent.RouteChanged(RouteMessages.parse(message),
-          message.type() == RTM_DELROUTE, message.portId());
+      case RTM_NEWADDR, RTM_DELADDR -> {
+        Address address = AddressMessages.parse(message);
+        yield address == null ? null
+            : new NetlinkEvent.AddressChanged(address, message.type() == RTM_DELADDR, message.portId());
+      }
+      case RTM_NEWROUTE, RTM_DELROUTE -> {
+        Route route = RouteMessages.parse(message);
+        yield route == null ? null
+            : new NetlinkEvent.RouteChanged(route, message.type() == RTM_DELROUTE, message.portId());
+      }
+      case RTM_NEWNETCONF -> NetconfMessages.forwarding(message);
       default -> null;
     };
   }

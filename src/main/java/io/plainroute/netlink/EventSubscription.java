@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Link, IPv4 address and IPv4 route changes of one network namespace, read on a socket and a
- * platform thread of their own and handed to a listener in the order the kernel sent them.
- * Equivalent to: {@code ip monitor link address route} (IPv4 only).
+ * Link, address and route changes (IPv4 and IPv6) and forwarding changes of one network
+ * namespace, read on a socket and a platform thread of their own and handed to a listener in the
+ * order the kernel sent them. Equivalent to: {@code ip monitor link address route netconf}.
  */
 public final class EventSubscription implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(EventSubscription.class.getName());
@@ -55,6 +55,11 @@ public final class EventSubscription implements AutoCloseable {
       socket.joinGroup(Rtnetlink.RTNLGRP_LINK);
       socket.joinGroup(Rtnetlink.RTNLGRP_IPV4_IFADDR);
       socket.joinGroup(Rtnetlink.RTNLGRP_IPV4_ROUTE);
+      socket.joinGroup(Rtnetlink.RTNLGRP_IPV4_NETCONF);
+      // rtnetlink has every group whether or not the kernel has IPv6: joining never fails for it.
+      socket.joinGroup(Rtnetlink.RTNLGRP_IPV6_IFADDR);
+      socket.joinGroup(Rtnetlink.RTNLGRP_IPV6_ROUTE);
+      socket.joinGroup(Rtnetlink.RTNLGRP_IPV6_NETCONF);
     } catch (NetlinkException e) {
       socket.close();
       throw e;

@@ -11,7 +11,7 @@ import java.net.UnknownHostException;
  * <p>A value kept as its 32 bits, so that decoding thousands of routes creates no
  * {@link InetAddress}; {@link #address()} makes one when asked.
  */
-public final class Ipv4Prefix {
+public final class Ipv4Prefix implements IpPrefix {
   private final int bits;
   private final int length;
 
@@ -50,7 +50,13 @@ public final class Ipv4Prefix {
     return toInet4(parseBits(dotted, dotted));
   }
 
+  @Override
+  public IpFamily family() {
+    return IpFamily.IPV4;
+  }
+
   /** The address. */
+  @Override
   public Inet4Address address() {
     return toInet4(bits);
   }
@@ -61,17 +67,20 @@ public final class Ipv4Prefix {
   }
 
   /** The prefix length, 0 to 32. */
+  @Override
   public int length() {
     return length;
   }
 
   /** This prefix with its host bits cleared, e.g. 10.200.3.0/24 for 10.200.3.7/24. */
+  @Override
   public Ipv4Prefix network() {
     int mask = length == 0 ? 0 : -1 << (32 - length);
     return (bits & mask) == bits ? this : new Ipv4Prefix(bits & mask, length);
   }
 
   /** Whether the host bits are zero, as the kernel requires of a route destination. */
+  @Override
   public boolean isNetwork() {
     return network() == this;
   }

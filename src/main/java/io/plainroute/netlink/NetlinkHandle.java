@@ -3,6 +3,7 @@ package io.plainroute.netlink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,7 @@ import io.plainroute.netns.NamespaceThread;
 import io.plainroute.netns.NetworkNamespace;
 
 /**
- * Links, IPv4 addresses and IPv4 routes of one network namespace, over rtnetlink.
+ * Links, addresses and routes (IPv4 and IPv6) of one network namespace, over rtnetlink.
  *
  * <p>A handle owns a platform thread that entered the namespace and the netlink socket opened
  * there; every call is handed to that thread, so a handle may be used from any thread. Each
@@ -159,12 +160,18 @@ public final class NetlinkHandle implements AutoCloseable {
 
   // Addresses
 
-  /** Equivalent to: {@code ip -4 addr show}. */
+  /** Equivalent to: {@code ip addr show}: IPv4 addresses, then IPv6 ones. */
   public List<Address> addresses() throws NetlinkException {
-    return thread.call(() -> connection.dump(AddressMessages.dump(), AddressMessages::parse));
+    return thread.call(() -> {
+      List<Address> all = new ArrayList<>();
+      for (IpFamily family : IpFamily.values()) {
+        all.addAll(connection.dump(AddressMessages.dump(family), AddressMessages::parse));
+      }
+      return all;
+    });
   }
 
-  /** Equivalent to: {@code ip -4 addr show dev LINK}. */
+  /** Equivalent to: {@code ip addr show dev LINK}. */
   public List<Address> addresses(int linkIndex) throws NetlinkException {
     return addresses().stream().filter(address -> address.linkIndex() == linkIndex).toList();
   }
@@ -175,7 +182,17 @@ public final class NetlinkHandle implements AutoCloseable {
    * @throws NetlinkException EEXIST when the link has that address
    */
   public void addAddress(Address address) throws NetlinkException {
-    execute(AddressMessages.add(address));
+    execute(AddressMessages.add(address, false));
+  }
+
+  /**
+   * Equivalent to: {@code ip addr add ADDRESS/LENGTH dev LINK nodad}: an IPv6 address usable at
+   * once, without duplicate address detection (for an address that is unique by allocation).
+   *
+   * @throws NetlinkException EEXIST when the link has that address
+   */
+  public void addAddressWithoutDad(Address address) throws NetlinkException {
+    execute(AddressMessages.add(address, true));
   }
 
   /**
@@ -189,16 +206,21 @@ public final class NetlinkHandle implements AutoCloseable {
 
   // Routes
 
-  /** Equivalent to: {@code ip route show table main}. */
+  /** Equivalent to: {@code ip route show table main; ip -6 route show table main}. */
   public List<Route> routes() throws NetlinkException {
-    return thread.call(() -> connection.dump(RouteMessages.dump(),
-        message -> RouteMessages.parseIn(message, Rtnetlink.RT_TABLE_MAIN, RouteMessages.ANY_PROTOCOL)));
+    return routes(RouteMessages.ANY_PROTOCOL);
   }
 
-  /** Equivalent to: {@code ip route show table main proto PROTOCOL}. */
+  /** Equivalent to: {@code ip route show table main proto PROTOCOL; ip -6 route show table main proto PROTOCOL}. */
   public List<Route> routes(int protocol) throws NetlinkException {
-    return thread.call(() -> connection.dump(RouteMessages.dump(),
-        message -> RouteMessages.parseIn(message, Rtnetlink.RT_TABLE_MAIN, protocol)));
+    return thread.call(() -> {
+      List<Route> all = new ArrayList<>();
+      for (IpFamily family : IpFamily.values()) {
+        all.addAll(connection.dump(RouteMessages.dump(family),
+            message -> RouteMessages.parseIn(message, Rtnetlink.RT_TABLE_MAIN, protocol)));
+      }
+      return all;
+    });
   }
 
   /**
@@ -243,7 +265,7 @@ public final class NetlinkHandle implements AutoCloseable {
       }
       Map<Integer, NetlinkException> failures = new TreeMap<>(outcome.failures());
       if (!outcome.unanswered().isEmpty()) {
-        Map<Ipv4Prefix, List<Route>> installed =
+        Map<IpPrefix, List<Route>> installed =
             routes().stream().collect(Collectors.groupingBy(Route::destination));
         for (int index : outcome.unanswered()) {
           RouteChange change = changes.get(index);
@@ -262,9 +284,9 @@ public final class NetlinkHandle implements AutoCloseable {
   // Events
 
   /**
-   * Delivers link, IPv4 address and IPv4 route changes of the namespace to the listener, on a
-   * thread of their own, until the subscription or this handle is closed. Equivalent to:
-   * {@code ip monitor link address route}.
+   * Delivers link, address and route changes (IPv4 and IPv6) and forwarding changes of the
+   * namespace to the listener, on a thread of their own, until the subscription or this handle
+   * is closed. Equivalent to: {@code ip monitor link address route netconf}.
    */
   public EventSubscription subscribe(Consumer<NetlinkEvent> listener) throws NetlinkException {
     return thread.call(() -> {

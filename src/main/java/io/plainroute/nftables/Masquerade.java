@@ -4,31 +4,37 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.plainroute.netlink.Ipv4Prefix;
+import io.plainroute.netlink.IpPrefix;
 import io.plainroute.netns.NamespaceException;
 import io.plainroute.netns.NamespaceThread;
 import io.plainroute.netns.NetworkNamespace;
 import io.plainroute.nftables.MasqueradeState.Installed;
 
 /**
- * The node's one masquerade rule, in plainroute's own nftables table of one network namespace:
+ * The node's masquerade rules, one per family, in plainroute's own nftables table of one network
+ * namespace:
  *
  * <pre>
- * table ip plainroute {
+ * table inet plainroute {
  *   set cluster_ranges { type ipv4_addr; flags interval; elements = { 10.244.0.0/16 } }
+ *   set cluster_ranges6 { type ipv6_addr; flags interval; elements = { fd00:10:244::/48 } }
  *   chain postrouting {
  *     type nat hook postrouting priority srcnat; policy accept;
  *     ip saddr @cluster_ranges ip daddr != @cluster_ranges oifname != "cni0" masquerade
+ *     ip6 saddr @cluster_ranges6 ip6 daddr != @cluster_ranges6 oifname != "cni0" masquerade
  *   }
  * }
  * </pre>
  *
- * <p>Pod traffic to outside the cluster ranges leaves with the node's address; traffic between
- * pods, on this node or another, keeps the sender's. One rule covers any number of ranges.
+ * <p>Pod traffic to outside the cluster ranges leaves with the node's address of its family;
+ * traffic between pods, on this node or another, keeps the sender's. One rule per family covers
+ * any number of ranges. The IPv4-only {@code table ip plainroute} of earlier releases is deleted
+ * in the same transaction that writes this table.
  *
  * <p>Like a {@link io.plainroute.netlink.NetlinkHandle}, it owns a platform thread that entered
  * the namespace, and a libnftables context created there; every call is handed to that thread,
- * so it may be used from any thread. Only {@code table ip plainroute} is ever changed.
+ * so it may be used from any thread. Only {@code table inet plainroute} (and the old
+ * {@code table ip plainroute}, deleted) is ever changed.
  */
 public final class Masquerade implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Masquerade.class.getName());
@@ -68,14 +74,15 @@ public final class Masquerade implements AutoCloseable {
   }
 
   /** {@link #apply(MasqueradeRuleset)} for these ranges and bridge. */
-  public boolean apply(List<Ipv4Prefix> clusterRanges, String bridgeName) throws NftablesException {
+  public boolean apply(List<IpPrefix> clusterRanges, String bridgeName) throws NftablesException {
     return apply(new MasqueradeRuleset(clusterRanges, bridgeName));
   }
 
   /**
    * Makes the table hold exactly this ruleset, replacing it whole in one transaction when it
-   * differs, and leaving it alone when it is already so. Equivalent to {@code nft -f -} with
-   * {@code add table ip plainroute; delete table ip plainroute; table ip plainroute {...}}.
+   * differs or the old IPv4-only table is still there, and leaving it alone when it is already so.
+   * Equivalent to {@code nft -f -} with {@code add table inet plainroute; delete table inet
+   * plainroute; add table ip plainroute; delete table ip plainroute; table inet plainroute {...}}.
    *
    * @return whether the table was written
    * @throws NftablesException with libnftables' error text when it refused
@@ -84,7 +91,7 @@ public final class Masquerade implements AutoCloseable {
     MasqueradeState desired = new Installed(ruleset);
     return thread.call(() -> {
       MasqueradeState before = read();
-      if (before.equals(desired)) {
+      if (before.equals(desired) && !hasTable(PlainrouteTable.LEGACY_FAMILY)) {
         return false;
       }
       context.run("replace " + PlainrouteTable.describe(), PlainrouteTable.replace(ruleset), false);
@@ -102,14 +109,15 @@ public final class Masquerade implements AutoCloseable {
   }
 
   /**
-   * Deletes plainroute's table, and nothing else. Equivalent to {@code nft delete table ip
-   * plainroute}, without an error when it is absent.
+   * Deletes plainroute's table (and the IPv4-only one of earlier releases), and nothing else.
+   * Equivalent to {@code nft delete table inet plainroute; nft delete table ip plainroute},
+   * without an error when they are absent.
    *
    * @return whether there was a table to delete
    */
   public boolean remove() throws NftablesException {
     return thread.call(() -> {
-      if (!hasTable()) {
+      if (!hasTable() && !hasTable(PlainrouteTable.LEGACY_FAMILY)) {
         return false;
       }
       context.run("delete " + PlainrouteTable.describe(), PlainrouteTable.delete(), false);
@@ -118,7 +126,7 @@ public final class Masquerade implements AutoCloseable {
     });
   }
 
-  /** What the table holds now. Equivalent to {@code nft -j list table ip plainroute}. */
+  /** What the table holds now. Equivalent to {@code nft -j list table inet plainroute}. */
   public MasqueradeState current() throws NftablesException {
     return thread.call(this::read);
   }
@@ -149,6 +157,11 @@ public final class Masquerade implements AutoCloseable {
 
   /** Asks for the table names first: listing an absent table is an error, not an empty answer. */
   private boolean hasTable() throws NftablesException {
-    return TableListing.hasTable(context.run("list tables", PlainrouteTable.listTables(), true));
+    return hasTable(PlainrouteTable.FAMILY);
+  }
+
+  /** Whether plainroute's table of the nft family ({@code inet}, or {@code ip} of earlier releases) exists. */
+  private boolean hasTable(String family) throws NftablesException {
+    return TableListing.hasTable(context.run("list tables", PlainrouteTable.listTables(), true), family);
   }
 }

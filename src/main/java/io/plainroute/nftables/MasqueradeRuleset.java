@@ -1,26 +1,30 @@
 package io.plainroute.nftables;
 
-import java.nio.ByteBuffer;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import io.plainroute.netlink.Ipv4Prefix;
+import io.plainroute.netlink.IpFamily;
+import io.plainroute.netlink.IpPrefix;
 
 /**
- * What the masquerade rule says: traffic from the cluster ranges to anywhere outside them, not
- * leaving through the bridge, gets the node's address. The ranges are kept sorted, so two
- * rulesets with the same ranges are equal whatever order they were given in.
+ * What the masquerade rules say: traffic from the cluster ranges to anywhere outside them (of the
+ * same family), not leaving through the bridge, gets the node's address. The ranges are kept
+ * sorted (IPv4 first), so two rulesets with the same ranges are equal whatever order they were
+ * given in.
  *
  * <p>Both parts end up in nft syntax, so they are checked here and nothing else reaches it: the
- * ranges are network prefixes that do not overlap (an nft interval set refuses overlaps), and the
+ * ranges are network prefixes that do not overlap within a family (an nft interval set refuses
+ * overlaps), and the
  * bridge name is a Linux interface name made of characters that mean nothing to nft's parser.
  *
- * @param clusterRanges the cluster's pod ranges, e.g. {@code 10.244.0.0/16}; at least one
+ * @param clusterRanges the cluster's pod ranges of both families, e.g. {@code 10.244.0.0/16} and
+ *     {@code fd00:10:244::/48}; at least one
  * @param bridgeName the node's pod bridge, e.g. {@code cni0}
  */
-public record MasqueradeRuleset(List<Ipv4Prefix> clusterRanges, String bridgeName) {
+public record MasqueradeRuleset(List<IpPrefix> clusterRanges, String bridgeName) {
   /** IFNAMSIZ less the terminating zero. */
   static final int MAX_INTERFACE_NAME = 15;
   /** The same characters as ClusterNetwork's bridgeName, which the API server already checks. */
@@ -31,19 +35,24 @@ public record MasqueradeRuleset(List<Ipv4Prefix> clusterRanges, String bridgeNam
     checkInterfaceName(bridgeName);
   }
 
-  /** Parses ranges written as {@code a.b.c.d/n}. */
+  /** The ranges of one family. */
+  public List<IpPrefix> ranges(IpFamily family) {
+    return clusterRanges.stream().filter(r -> r.family() == family).toList();
+  }
+
+  /** Parses ranges written as {@code a.b.c.d/n} or IPv6 {@code address/n}. */
   public static MasqueradeRuleset of(List<String> clusterCIDRs, String bridgeName) {
     if (clusterCIDRs == null) {
       throw new IllegalArgumentException("the cluster ranges are required");
     }
-    return new MasqueradeRuleset(clusterCIDRs.stream().map(Ipv4Prefix::parse).toList(), bridgeName);
+    return new MasqueradeRuleset(clusterCIDRs.stream().map(IpPrefix::parse).toList(), bridgeName);
   }
 
-  private static List<Ipv4Prefix> checkRanges(List<Ipv4Prefix> ranges) {
+  private static List<IpPrefix> checkRanges(List<IpPrefix> ranges) {
     if (ranges == null || ranges.isEmpty()) {
       throw new IllegalArgumentException("at least one cluster range is required");
     }
-    for (Ipv4Prefix range : ranges) {
+    for (IpPrefix range : ranges) {
       if (range == null) {
         throw new IllegalArgumentException("a cluster range is missing (null)");
       }
@@ -56,12 +65,12 @@ public record MasqueradeRuleset(List<Ipv4Prefix> clusterRanges, String bridgeNam
             + " is every address: no traffic would leave the cluster ranges");
       }
     }
-    List<Ipv4Prefix> sorted = new ArrayList<>(ranges);
-    sorted.sort(Comparator.comparingLong(MasqueradeRuleset::first).thenComparingInt(Ipv4Prefix::length));
-    // Sorted by first address, prefixes that overlap at all overlap a neighbour.
+    List<IpPrefix> sorted = new ArrayList<>(ranges);
+    sorted.sort(Comparator.comparing(IpPrefix::family).thenComparing(MasqueradeRuleset::first).thenComparingInt(IpPrefix::length));
+    // Sorted by family and first address, prefixes that overlap at all overlap a neighbour.
     for (int i = 1; i < sorted.size(); i++) {
-      Ipv4Prefix previous = sorted.get(i - 1);
-      if (first(sorted.get(i)) <= last(previous)) {
+      IpPrefix previous = sorted.get(i - 1);
+      if (previous.family() == sorted.get(i).family() && first(sorted.get(i)).compareTo(last(previous)) <= 0) {
         throw new IllegalArgumentException("cluster ranges " + previous + " and " + sorted.get(i) + " overlap");
       }
     }
@@ -83,11 +92,11 @@ public record MasqueradeRuleset(List<Ipv4Prefix> clusterRanges, String bridgeNam
     }
   }
 
-  private static long first(Ipv4Prefix prefix) {
-    return Integer.toUnsignedLong(ByteBuffer.wrap(prefix.address().getAddress()).getInt());
+  private static BigInteger first(IpPrefix prefix) {
+    return new BigInteger(1, prefix.address().getAddress());
   }
 
-  private static long last(Ipv4Prefix prefix) {
-    return first(prefix) + (1L << (32 - prefix.length())) - 1;
+  private static BigInteger last(IpPrefix prefix) {
+    return first(prefix).add(BigInteger.ONE.shiftLeft(prefix.family().bits() - prefix.length())).subtract(BigInteger.ONE);
   }
 }

@@ -128,7 +128,7 @@ class CniPluginsIT {
     assertThat(result.addresses()).hasSize(1);
     Ipv4Prefix address = result.addresses().get(0);
     assertThat(address.network()).as("subnet of %s", address).isEqualTo(config.podCidr());
-    assertThat(address.address()).isNotEqualTo(config.gateway());
+    assertThat(address.address()).isNotEqualTo(config.ranges().get(0).gateway());
     assertThat(address.isNetwork()).as("%s is the network address", address).isFalse();
     String broadcast = new IPAddressString(config.podCidr().toString()).getAddress().getUpper()
         .withoutPrefixLength().toCanonicalString();

@@ -89,12 +89,16 @@ class DesiredDataplaneTest {
         peer("node02", "10.244.2.0/24", "192.168.1.12"), peer("node03", "10.244.3.0/24", "192.168.1.13")), ETH0).routes();
 
     DesiredDataplane claimed = DesiredDataplane.of(cluster(), NODE01, List.of(peer("node03", "10.244.3.0/24", "192.168.1.13")),
-        ETH0, earlier, List.of(claim("10.244.2.0/24", "node02"), claim("10.244.3.0/24", "node03")));
+        uplinks(ETH0), earlier, List.of(claim("10.244.2.0/24", "node02"), claim("10.244.3.0/24", "node03")));
     assertThat(claimed.routes()).isEqualTo(earlier);
 
     DesiredDataplane released = DesiredDataplane.of(cluster(), NODE01, List.of(peer("node03", "10.244.3.0/24", "192.168.1.13")),
-        ETH0, earlier, List.of(claim("10.244.2.0/24", "node07"), claim("10.244.3.0/24", "node03")));
+        uplinks(ETH0), earlier, List.of(claim("10.244.2.0/24", "node07"), claim("10.244.3.0/24", "node03")));
     assertThat(released.routes()).extracting(PeerRoute::node).containsExactly("node03");
+  }
+
+  private static NodeUplinks uplinks(Optional<NodeUplink> ipv4) {
+    return new NodeUplinks(ipv4.map(u -> java.util.Map.of(io.plainroute.netlink.IpFamily.IPV4, u)).orElse(java.util.Map.of()));
   }
 
   private static SubnetClaim claim(String cidr, String node) {

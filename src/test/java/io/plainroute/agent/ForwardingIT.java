@@ -12,14 +12,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Forwarding, which no rtnetlink group the agent reads announces, on a real kernel: the global
- * switch and the uplink's and the bridge's own, each turned off by someone else, is noticed by
- * the watch and turned back on by the pass it asks for, with no other change to prompt it.
+ * Forwarding on a real kernel: the global switch and the uplink's and the bridge's own, each
+ * turned off by someone else, is noticed from the kernel's {@code RTM_NEWNETCONF} notification
+ * (nothing polls the switches) and turned back on by the pass it asks for, with no other change
+ * to prompt it.
  */
 class ForwardingIT extends NodeKernelTestBase {
   private static final List<NodeNetwork> PEERS = List.of(peer("node02", "10.244.2.0/24", "192.168.1.12"));
 
-  /** Twice the watch's period and a pass: far less than the periodic resync. */
+  /** A notification and a pass: far less than the periodic resync. */
   private static final Duration WITHIN = Duration.ofSeconds(3);
 
   ForwardingIT() {
@@ -27,10 +28,10 @@ class ForwardingIT extends NodeKernelTestBase {
   }
 
   @BeforeEach
-  void aProgrammedNodeWithAWatch() throws Exception {
+  void aProgrammedNodeReadingItsEvents() throws Exception {
     pass(PEERS);
     assertThat(sysctl("net.ipv4.ip_forward")).isEqualTo("1");
-    closedAfterTest(new ForwardingWatch(dataplane, () -> pass(PEERS)).start());
+    closedAfterTest(netlink.subscribe(new KernelEvents(dataplane, () -> pass(PEERS), () -> { }, nanos -> { })));
   }
 
   @Test

@@ -12,7 +12,6 @@ import io.plainroute.testing.KernelTestBase;
 import io.plainroute.testing.TestNamespaces;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,12 +54,15 @@ abstract class NodeKernelTestBase extends KernelTestBase {
   /** One pass, as the reconciler runs it, with this ClusterNetwork and these peers. */
   DataplaneReport pass(ClusterNetworkSpec clusterNetwork, List<NodeNetwork> peers) {
     try {
-      NodeInterfaces interfaces = dataplane.interfaces();
-      Optional<NodeUplink> uplink = DesiredDataplane.uplink(OWN, interfaces);
-      return dataplane.apply(DesiredDataplane.of(clusterNetwork, OWN, peers, uplink), uplink, interfaces);
+      return dataplane.pass(clusterNetwork, own(), peers, List.of(), dataplane.interfaces());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** This node's NodeNetwork spec; a dual-stack test gives its own. */
+  NodeNetworkSpec own() {
+    return OWN;
   }
 
   String ip(String... args) throws Exception {

@@ -3,7 +3,7 @@ package io.plainroute.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import inet.ipaddr.ipv4.IPv4Address;
+import inet.ipaddr.IPAddress;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -147,16 +147,16 @@ final class Cluster {
   void assertAllocationIsSound(Set<String> nodes, List<String> ranges, int prefix) throws Exception {
     List<NodeNetwork> all = nodeNetworks();
     assertThat(all).extracting(nn -> nn.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(nodes);
-    List<IPv4Address> rangeBlocks = new ArrayList<>();
+    List<IPAddress> rangeBlocks = new ArrayList<>();
     for (String range : ranges) {
       rangeBlocks.add(Cidrs.parseNetwork(range));
     }
-    List<IPv4Address> subnets = new ArrayList<>();
+    List<IPAddress> subnets = new ArrayList<>();
     Map<String, String> uids = client.nodes().list().getItems().stream()
         .collect(Collectors.toMap(n -> n.getMetadata().getName(), n -> n.getMetadata().getUid()));
     for (NodeNetwork nn : all) {
       String name = nn.getMetadata().getName();
-      IPv4Address subnet = Cidrs.parseNetwork(nn.getSpec().getPodCIDR());
+      IPAddress subnet = Cidrs.parseNetwork(nn.getSpec().getPodCIDR());
       assertThat(subnet.getNetworkPrefixLength()).as("prefix of %s", name).isEqualTo(prefix);
       assertThat(rangeBlocks).as("a range holds %s of %s", subnet, name).anyMatch(r -> r.contains(subnet));
       assertThat(nn.getSpec().getGateway()).isEqualTo(Cidrs.gateway(subnet).toCanonicalString());
@@ -165,7 +165,7 @@ final class Cluster {
           .satisfies(o -> assertThat(o.getUid()).isEqualTo(uids.get(name)));
       subnets.add(subnet);
     }
-    subnets.sort(Comparator.comparingLong(s -> s.getLower().longValue()));
+    subnets.sort(Comparator.comparing(s -> s.getLower().getValue()));
     for (int i = 1; i < subnets.size(); i++) {
       assertThat(subnets.get(i - 1).overlaps(subnets.get(i))).as("%s overlaps %s", subnets.get(i - 1), subnets.get(i)).isFalse();
     }

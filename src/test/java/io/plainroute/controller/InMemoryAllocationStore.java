@@ -1,6 +1,6 @@
 package io.plainroute.controller;
 
-import inet.ipaddr.ipv4.IPv4Address;
+import inet.ipaddr.IPAddress;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.plainroute.api.v1alpha1.NodeNetwork;
@@ -45,13 +45,13 @@ class InMemoryAllocationStore implements AllocationStore {
   }
 
   @Override
-  public synchronized Optional<SubnetClaim> claim(IPv4Address subnet, Node node, String clusterNetwork) {
-    String name = subnet.toCanonicalString().replace('/', '-');
+  public synchronized Optional<SubnetClaim> claim(IPAddress subnet, Node node, String clusterNetwork) {
+    String name = Cidrs.objectName(subnet);
     return putClaim(subnet.toCanonicalString(), node.getMetadata().getName(), clusterNetwork) ? Optional.of(claims.get(name)) : Optional.empty();
   }
 
   synchronized boolean putClaim(String cidr, String node, String clusterNetwork) {
-    String name = cidr.replace('/', '-');
+    String name = Cidrs.network(cidr).map(Cidrs::objectName).orElseThrow();
     if (claims.containsKey(name)) {
       return false;
     }
@@ -81,7 +81,11 @@ class InMemoryAllocationStore implements AllocationStore {
   static NodeNetwork nodeNetwork(String name, NodeNetworkSpec spec) {
     NodeNetwork nn = new NodeNetwork();
     nn.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    nn.setSpec(new NodeNetworkSpec(spec.getNodeName(), spec.getPodCIDR(), spec.getGateway(), spec.getNodeIP()));
+    NodeNetworkSpec copy = new NodeNetworkSpec(spec.getNodeName(), spec.getPodCIDR(), spec.getGateway(), spec.getNodeIP());
+    copy.setPodCIDRs(spec.getPodCIDRs());
+    copy.setGateways(spec.getGateways());
+    copy.setNodeIPs(spec.getNodeIPs());
+    nn.setSpec(copy);
     return nn;
   }
 
@@ -91,13 +95,18 @@ class InMemoryAllocationStore implements AllocationStore {
   }
 
   @Override
-  public synchronized void setNodeIP(NodeNetwork nodeNetwork, String nodeIP) {
-    nodeNetworks.get(nodeNetwork.getMetadata().getName()).getSpec().setNodeIP(nodeIP);
+  public synchronized NodeNetwork updateAddresses(NodeNetwork nodeNetwork, NodeNetworkSpec spec) {
+    NodeNetworkSpec stored = nodeNetworks.get(nodeNetwork.getMetadata().getName()).getSpec();
+    stored.setNodeIP(spec.getNodeIP());
+    stored.setPodCIDRs(spec.getPodCIDRs());
+    stored.setGateways(spec.getGateways());
+    stored.setNodeIPs(spec.getNodeIPs());
+    return nodeNetworks.get(nodeNetwork.getMetadata().getName());
   }
 
   @Override
-  public synchronized void setNodePodCIDR(Node node, String podCIDR) {
-    nodePodCIDRs.putIfAbsent(node.getMetadata().getName(), podCIDR);
+  public synchronized void setNodePodCIDRs(Node node, List<String> podCIDRs) {
+    nodePodCIDRs.putIfAbsent(node.getMetadata().getName(), String.join(",", podCIDRs));
   }
 
   @Override
@@ -110,7 +119,7 @@ class InMemoryAllocationStore implements AllocationStore {
     return nn == null ? null : nn.getSpec().getPodCIDR();
   }
 
-  static String name(IPv4Address subnet) {
+  static String name(IPAddress subnet) {
     return Cidrs.objectName(subnet);
   }
 }

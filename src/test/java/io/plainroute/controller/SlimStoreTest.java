@@ -40,7 +40,7 @@ class SlimStoreTest {
     assertThat(cached.getMetadata().getResourceVersion()).isEqualTo("42");
     assertThat(cached.getMetadata().getCreationTimestamp()).isEqualTo("2026-11-25T10:00:00Z");
     assertThat(cached.getMetadata().getLabels()).containsEntry("pool", "a");
-    assertThat(NodeAddresses.nodeIP(cached)).contains("192.168.1.11");
+    assertThat(NodeAddresses.nodeIP(cached, io.plainroute.ipam.Family.IPv4)).contains("192.168.1.11");
     assertThat(NodeAddresses.podCIDR(cached)).contains("10.244.1.0/24");
     assertThat(cached.getMetadata().getManagedFields()).isEmpty();
     assertThat(cached.getMetadata().getAnnotations()).isEmpty();

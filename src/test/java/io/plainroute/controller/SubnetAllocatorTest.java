@@ -9,7 +9,8 @@ import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.controller.AllocationStore.Created;
 import io.plainroute.api.v1alpha1.NodeNetworkSpec;
 import io.plainroute.ipam.PoolSpec;
-import io.plainroute.ipam.SubnetPool;
+import io.plainroute.ipam.ClusterPools;
+import io.plainroute.ipam.Family;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,10 @@ class SubnetAllocatorTest {
     node("node02", "192.168.1.12");
     AllocationOutcome outcome = sync(spec("10.244.0.0/16"));
 
-    assertThat(store.nodeNetworks.get("node01").getSpec()).isEqualTo(new NodeNetworkSpec("node01", "10.244.0.0/24", "10.244.0.1", "192.168.1.11"));
-    assertThat(store.nodeNetworks.get("node02").getSpec()).isEqualTo(new NodeNetworkSpec("node02", "10.244.1.0/24", "10.244.1.1", "192.168.1.12"));
+    assertThat(store.nodeNetworks.get("node01").getSpec())
+        .isEqualTo(new NodeNetworkSpec("node01", List.of("10.244.0.0/24"), List.of("10.244.0.1"), List.of("192.168.1.11")));
+    assertThat(store.nodeNetworks.get("node02").getSpec())
+        .isEqualTo(new NodeNetworkSpec("node02", List.of("10.244.1.0/24"), List.of("10.244.1.1"), List.of("192.168.1.12")));
     assertThat(store.claims).containsOnlyKeys("10.244.0.0-24", "10.244.1.0-24");
     assertThat(store.nodePodCIDRs).containsEntry("node01", "10.244.0.0/24");
     assertThat(outcome.capacity()).isEqualTo(256);
@@ -195,14 +198,80 @@ class SubnetAllocatorTest {
     assertThat(store.nodeNetworks.get("node01").getSpec().getNodeIP()).isEqualTo("192.168.1.21");
   }
 
-  private AllocationOutcome sync(ClusterNetworkSpec spec) {
-    PoolSpec.Result result = PoolSpec.validate(spec.getClusterCIDRs(), spec.getNodeSubnetPrefixLength());
-    Optional<SubnetPool> pool = result instanceof PoolSpec.Valid v ? Optional.of(v.pool()) : Optional.empty();
-    return allocator.sync("default", spec, pool, nodes);
+  @Test
+  void aDualStackNodeGetsOneSubnetOfEachFamilyPrimaryFirst() {
+    node("node01", "192.168.1.11", "fd00:1::11");
+    node("node02", "192.168.1.12");
+    AllocationOutcome outcome = sync(spec("10.244.0.0/16", "fd00:10:244::/56"));
+
+    assertThat(store.nodeNetworks.get("node01").getSpec()).isEqualTo(new NodeNetworkSpec("node01",
+        List.of("10.244.0.0/24", "fd00:10:244::/64"), List.of("10.244.0.1", "fd00:10:244::1"), List.of("192.168.1.11", "fd00:1::11")));
+    // A node without an IPv6 address still gets its IPv6 subnet; peers route to it once it reports one.
+    assertThat(store.nodeNetworks.get("node02").getSpec().getNodeIPs()).containsExactly("192.168.1.12", "");
+    assertThat(store.nodeNetworks.get("node02").getSpec().getPodCIDRs()).containsExactly("10.244.1.0/24", "fd00:10:244:1::/64");
+    assertThat(store.claims).containsOnlyKeys("10.244.0.0-24", "10.244.1.0-24",
+        "fd00-0010-0244-0000-0000-0000-0000-0000-64", "fd00-0010-0244-0001-0000-0000-0000-0000-64");
+    // Node.spec.podCIDRs in the cluster's family order, podCIDR the first.
+    assertThat(store.nodePodCIDRs).containsEntry("node01", "10.244.0.0/24,fd00:10:244::/64");
+    assertThat(outcome.families()).extracting(AllocationOutcome.FamilyOutcome::family).containsExactly(Family.IPv4, Family.IPv6);
+    assertThat(outcome.families().get(1).capacity()).isEqualTo(256);
+    assertThat(outcome.families().get(1).allocated()).isEqualTo(2);
   }
 
-  private static Optional<SubnetPool> pool(String... ranges) {
-    return Optional.of(((PoolSpec.Valid) PoolSpec.validate(List.of(ranges), 24)).pool());
+  @Test
+  void anIPv6OnlyClusterPutsIPv6InThePrimaryFields() {
+    node("node01", "192.168.1.11", "fd00:1::11");
+    sync(spec("fd00:10:244::/48"));
+    assertThat(store.nodeNetworks.get("node01").getSpec())
+        .isEqualTo(new NodeNetworkSpec("node01", List.of("fd00:10:244::/64"), List.of("fd00:10:244::1"), List.of("fd00:1::11")));
+    assertThat(store.nodeNetworks.get("node01").getSpec().getPodCIDR()).isEqualTo("fd00:10:244::/64");
+  }
+
+  @Test
+  void aFamilyAppendedToARunningClusterReachesEveryNodeWithoutMovingAnything() {
+    node("node01", "192.168.1.11", "fd00:1::11");
+    node("node02", "192.168.1.12", "fd00:1::12");
+    // node01's NodeNetwork was written before the lists existed.
+    store.putClaim("10.244.7.0/24", "node01", "default");
+    store.nodeNetworks.put("node01", InMemoryAllocationStore.nodeNetwork("node01",
+        new NodeNetworkSpec("node01", "10.244.7.0/24", "10.244.7.1", "192.168.1.11")));
+    sync(spec("10.244.0.0/16"));
+    assertThat(store.nodeNetworks.get("node01").getSpec().getPodCIDRs()).as("lists added on the next pass").containsExactly("10.244.7.0/24");
+    String node02 = store.podCIDROf("node02");
+
+    sync(spec("10.244.0.0/16", "fd00:10:244::/56"));
+    assertThat(store.nodeNetworks.get("node01").getSpec()).isEqualTo(new NodeNetworkSpec("node01",
+        List.of("10.244.7.0/24", "fd00:10:244::/64"), List.of("10.244.7.1", "fd00:10:244::1"), List.of("192.168.1.11", "fd00:1::11")));
+    assertThat(store.nodeNetworks.get("node02").getSpec().getPodCIDRs()).containsExactly(node02, "fd00:10:244:1::/64");
+    assertThat(store.claims).hasSize(4);
+  }
+
+  @Test
+  void exhaustionOfOneFamilyIsReportedForThatFamilyAlone() {
+    for (int i = 1; i <= 3; i++) {
+      node("node0" + i, "192.168.1.1" + i);
+    }
+    AllocationOutcome outcome = sync(spec("10.244.0.0/16", "fd00:10:244::/63"));
+    assertThat(outcome.families().get(0).pendingNodes()).isEmpty();
+    assertThat(outcome.families().get(1).pendingNodes()).containsExactly("node03");
+    assertThat(outcome.families().get(1).free()).isZero();
+    assertThat(store.nodeNetworks.get("node03").getSpec().getPodCIDRs()).containsExactly("10.244.2.0/24");
+    assertThat(store.events).containsExactly("node03:SubnetPoolExhausted");
+
+    AllocationOutcome grown = sync(spec("10.244.0.0/16", "fd00:10:244::/63", "fd00:20::/56"));
+    assertThat(grown.pendingNodes()).isEmpty();
+    assertThat(store.nodeNetworks.get("node03").getSpec().getPodCIDRs()).containsExactly("10.244.2.0/24", "fd00:20::/64");
+  }
+
+  private AllocationOutcome sync(ClusterNetworkSpec spec) {
+    PoolSpec.Result result = PoolSpec.validate(spec.getClusterCIDRs(), spec.getNodeSubnetPrefixLength(), spec.getNodeSubnetPrefixLengthIPv6());
+    Optional<ClusterPools> pools = result instanceof PoolSpec.Valid v ? Optional.of(v.pools()) : Optional.empty();
+    assertThat(pools).as("%s", result).isPresent();
+    return allocator.sync("default", spec, pools, nodes);
+  }
+
+  private static Optional<ClusterPools> pool(String... ranges) {
+    return Optional.of(((PoolSpec.Valid) PoolSpec.validate(List.of(ranges), 24)).pools());
   }
 
   private static ClusterNetworkSpec spec(String... ranges) {
@@ -211,12 +280,15 @@ class SubnetAllocatorTest {
     return spec;
   }
 
-  private Node node(String name, String internalIP) {
+  private Node node(String name, String... internalIPs) {
     Node node = new NodeBuilder().withNewMetadata().withName(name).withUid(name + "-uid")
         .withCreationTimestamp("2026-11-25T10:00:0" + nodes.size() % 10 + "Z").endMetadata()
         .withNewSpec().endSpec()
-        .withNewStatus().addNewAddress().withType("InternalIP").withAddress(internalIP).endAddress().endStatus()
+        .withNewStatus().endStatus()
         .build();
+    for (String ip : internalIPs) {
+      node.getStatus().getAddresses().add(new io.fabric8.kubernetes.api.model.NodeAddress(ip, "InternalIP"));
+    }
     nodes.add(node);
     store.liveNodes.add(name);
     return node;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import inet.ipaddr.ipv4.IPv4Address;
+import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,24 +23,30 @@ class PoolSpecFuzzTest {
     List<String> cidrs = new ArrayList<>();
     int count = data.consumeInt(0, 3);
     for (int i = 0; i < count; i++) {
-      cidrs.add(data.consumeBoolean() ? null : data.consumeString(24));
+      cidrs.add(data.consumeBoolean() ? null : data.consumeString(44));
     }
     Integer prefix = data.consumeBoolean() ? null : data.consumeInt();
-    PoolSpec.Result result = PoolSpec.validate(count == 0 && data.consumeBoolean() ? null : cidrs, prefix);
+    Integer prefixIPv6 = data.consumeBoolean() ? null : data.consumeInt();
+    PoolSpec.Result result = PoolSpec.validate(count == 0 && data.consumeBoolean() ? null : cidrs, prefix, prefixIPv6);
     if (result instanceof PoolSpec.Invalid invalid) {
       assertThat(invalid.problems()).isNotEmpty()
           .allSatisfy(problem -> assertThat(problem.field()).startsWith("spec."));
       return;
     }
-    SubnetPool pool = ((PoolSpec.Valid) result).pool();
-    List<IPv4Address> taken = new ArrayList<>();
+    for (SubnetPool pool : ((PoolSpec.Valid) result).pools().pools()) {
+      takeSome(pool);
+    }
+  }
+
+  private static void takeSome(SubnetPool pool) {
+    List<IPAddress> taken = new ArrayList<>();
     SubnetPool.FreeSubnets free = pool.free(taken);
     for (int i = 0; i < SUBNETS_TAKEN; i++) {
-      Optional<IPv4Address> next = free.next();
+      Optional<IPAddress> next = free.next();
       if (next.isEmpty()) {
         break;
       }
-      IPv4Address subnet = next.get();
+      IPAddress subnet = next.get();
       assertThat(subnet.getNetworkPrefixLength()).isEqualTo(pool.subnetPrefixLength());
       assertThat(pool.holds(subnet)).as("%s in %s", subnet, pool.ranges()).isTrue();
       assertThat(taken).noneMatch(other -> other.contains(subnet) || subnet.contains(other));

@@ -65,7 +65,7 @@ class MalformedMessagesTest {
   void errorWhoseEchoedRequestHasANegativeLengthIsTheErrorWithoutExtendedAck() {
     ByteBuffer datagram = datagram(ROUTE_INVALID_PREFIX_ERROR);
     datagram.putInt(ECHOED_LENGTH, -8);
-    Exchange<Object> change = new Exchange<>(RouteMessages.dump(), seqOf(ROUTE_INVALID_PREFIX_ERROR),
+    Exchange<Object> change = new Exchange<>(RouteMessages.dump(IpFamily.IPV4), seqOf(ROUTE_INVALID_PREFIX_ERROR),
         portOf(ROUTE_INVALID_PREFIX_ERROR), message -> null);
 
     assertThatThrownBy(() -> change.accept(new MessageReader().reset(datagram)))

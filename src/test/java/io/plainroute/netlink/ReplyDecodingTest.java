@@ -34,7 +34,7 @@ class ReplyDecodingTest {
 
   @Test
   void routeDumpRunsOverDatagramsUntilDone() throws NetlinkException {
-    Exchange<Route> dump = exchange(RouteMessages.dump(), ROUTE_DUMP_REPLY, RouteMessages::parse);
+    Exchange<Route> dump = exchange(RouteMessages.dump(IpFamily.IPV4), ROUTE_DUMP_REPLY, RouteMessages::parse);
 
     assertThat(accept(dump, datagram(ROUTE_DUMP_REPLY))).isFalse();
     assertThat(accept(dump, datagram(ROUTE_DUMP_DONE))).isTrue();
@@ -47,7 +47,7 @@ class ReplyDecodingTest {
 
   @Test
   void addressDump() throws NetlinkException {
-    Exchange<Address> dump = exchange(AddressMessages.dump(), ADDRESS_DUMP_REPLY, AddressMessages::parse);
+    Exchange<Address> dump = exchange(AddressMessages.dump(IpFamily.IPV4), ADDRESS_DUMP_REPLY, AddressMessages::parse);
 
     accept(dump, datagram(ADDRESS_DUMP_REPLY));
     accept(dump, datagram(ADDRESS_DUMP_DONE));
@@ -69,8 +69,8 @@ class ReplyDecodingTest {
   void repliesToAnotherSequenceNumberOrPortAreSkipped() throws NetlinkException {
     int seq = seqOf(ROUTE_DUMP_REPLY);
     int port = portOf(ROUTE_DUMP_REPLY);
-    var otherSeq = new Exchange<>(RouteMessages.dump(), seq + 1, port, RouteMessages::parse);
-    var otherPort = new Exchange<>(RouteMessages.dump(), seq, port + 1, RouteMessages::parse);
+    var otherSeq = new Exchange<>(RouteMessages.dump(IpFamily.IPV4), seq + 1, port, RouteMessages::parse);
+    var otherPort = new Exchange<>(RouteMessages.dump(IpFamily.IPV4), seq, port + 1, RouteMessages::parse);
 
     for (var exchange : List.of(otherSeq, otherPort)) {
       assertThat(accept(exchange, datagram(ROUTE_DUMP_REPLY))).isFalse();
@@ -119,7 +119,7 @@ class ReplyDecodingTest {
   void interruptedDumpIsReported() throws NetlinkException {
     byte[] done = ROUTE_DUMP_DONE.clone();
     done[6] |= Netlink.NLM_F_DUMP_INTR;
-    Exchange<Route> dump = exchange(RouteMessages.dump(), done, RouteMessages::parse);
+    Exchange<Route> dump = exchange(RouteMessages.dump(IpFamily.IPV4), done, RouteMessages::parse);
 
     assertThat(accept(dump, datagram(done))).isTrue();
     assertThat(dump.interrupted()).isTrue();
@@ -129,7 +129,7 @@ class ReplyDecodingTest {
   void doneWithANegativeErrnoFailsTheDump() {
     ByteBuffer done = datagram(ROUTE_DUMP_DONE);
     done.putInt(Netlink.NLMSG_HDRLEN, -Errno.EINVAL.number());
-    Exchange<Route> dump = exchange(RouteMessages.dump(), ROUTE_DUMP_DONE, RouteMessages::parse);
+    Exchange<Route> dump = exchange(RouteMessages.dump(IpFamily.IPV4), ROUTE_DUMP_DONE, RouteMessages::parse);
 
     assertThatThrownBy(() -> accept(dump, done))
         .isInstanceOfSatisfying(NetlinkException.class, e -> assertThat(e.is(Errno.EINVAL)).isTrue());
@@ -139,7 +139,7 @@ class ReplyDecodingTest {
   void messageLongerThanItsDatagramIsAProtocolError() {
     ByteBuffer truncated = datagram(ROUTE_DUMP_REPLY).limit(100);
 
-    Exchange<Route> dump = exchange(RouteMessages.dump(), ROUTE_DUMP_REPLY, RouteMessages::parse);
+    Exchange<Route> dump = exchange(RouteMessages.dump(IpFamily.IPV4), ROUTE_DUMP_REPLY, RouteMessages::parse);
 
     assertThatThrownBy(() -> accept(dump, truncated)).isInstanceOf(MalformedMessageException.class);
   }

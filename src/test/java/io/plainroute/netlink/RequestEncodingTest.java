@@ -70,7 +70,7 @@ class RequestEncodingTest {
 
   @Test
   void addressAddAndDelete() {
-    assertEncodes(AddressMessages.add(BR1_ADDRESS), ADDRESS_ADD_REQUEST);
+    assertEncodes(AddressMessages.add(BR1_ADDRESS, false), ADDRESS_ADD_REQUEST);
     assertEncodes(AddressMessages.delete(BR1_ADDRESS), ADDRESS_DELETE_REQUEST);
   }
 

@@ -30,9 +30,9 @@ class RtnetlinkRepliesFuzzTest {
     MessageReader reader = new MessageReader();
     try {
       switch (kind) {
-        case 0 -> new Exchange<>(RouteMessages.dump(), seq, port, RouteMessages::parse).accept(reader.reset(datagram));
+        case 0 -> new Exchange<>(RouteMessages.dump(IpFamily.IPV4), seq, port, RouteMessages::parse).accept(reader.reset(datagram));
         case 1 -> new Exchange<>(LinkMessages.dump(), seq, port, LinkMessages::parse).accept(reader.reset(datagram));
-        case 2 -> new Exchange<>(AddressMessages.dump(), seq, port, AddressMessages::parse)
+        case 2 -> new Exchange<>(AddressMessages.dump(IpFamily.IPV4), seq, port, AddressMessages::parse)
             .accept(reader.reset(datagram));
         default -> new BatchReplies(seq - 1, 1, port).accept(reader.reset(datagram));
       }

@@ -13,25 +13,40 @@ import io.plainroute.nftables.MasqueradeState.Unrecognised;
 
 /** Reading libnftables' JSON back: only the exact shape plainroute writes counts as installed. */
 class TableListingTest {
-  /** {@code nft -j list table ip plainroute} (nftables 1.0.6) after plainroute wrote it. */
+  /** {@code nft -j list table inet plainroute} (nftables 1.0.6) after plainroute wrote it. */
   private static final String LISTED = """
       {"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}, \
-      {"table": {"family": "ip", "name": "plainroute", "handle": 2}}, \
-      {"set": {"family": "ip", "name": "cluster_ranges", "table": "plainroute", "type": "ipv4_addr", "handle": 2, \
+      {"table": {"family": "inet", "name": "plainroute", "handle": 3}}, \
+      {"set": {"family": "inet", "name": "cluster_ranges", "table": "plainroute", "type": "ipv4_addr", "handle": 2, \
       "flags": ["interval"], "elem": [{"prefix": {"addr": "10.96.0.0", "len": 12}}, \
       {"prefix": {"addr": "10.244.0.0", "len": 16}}, "192.168.7.7"]}}, \
-      {"chain": {"family": "ip", "table": "plainroute", "name": "postrouting", "handle": 1, "type": "nat", \
+      {"set": {"family": "inet", "name": "cluster_ranges6", "table": "plainroute", "type": "ipv6_addr", "handle": 3, \
+      "flags": ["interval"], "elem": [{"prefix": {"addr": "fd00:10:244::", "len": 48}}]}}, \
+      {"chain": {"family": "inet", "table": "plainroute", "name": "postrouting", "handle": 1, "type": "nat", \
       "hook": "postrouting", "prio": 100, "policy": "accept"}}, \
       RULE]}""".replace("RULE", """
-      {"rule": {"family": "ip", "table": "plainroute", "chain": "postrouting", "handle": 3, \
+      {"rule": {"family": "inet", "table": "plainroute", "chain": "postrouting", "handle": 4, \
       "comment": "plainroute: masquerade pod traffic leaving the cluster ranges", "expr": [\
       {"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "saddr"}}, "right": "@cluster_ranges"}}, \
       {"match": {"op": "!=", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "@cluster_ranges"}}, \
+      {"match": {"op": "!=", "left": {"meta": {"key": "oifname"}}, "right": "cni0"}}, {"masquerade": null}]}}, \
+      {"rule": {"family": "inet", "table": "plainroute", "chain": "postrouting", "handle": 5, \
+      "comment": "plainroute: masquerade pod traffic leaving the cluster ranges", "expr": [\
+      {"match": {"op": "==", "left": {"payload": {"protocol": "ip6", "field": "saddr"}}, "right": "@cluster_ranges6"}}, \
+      {"match": {"op": "!=", "left": {"payload": {"protocol": "ip6", "field": "daddr"}}, "right": "@cluster_ranges6"}}, \
       {"match": {"op": "!=", "left": {"meta": {"key": "oifname"}}, "right": "cni0"}}, {"masquerade": null}]}}""");
 
   @Test
   void whatPlainrouteWroteReadsBackAsItsRuleset() throws Exception {
     assertThat(TableListing.state(LISTED)).isEqualTo(new Installed(
+        MasqueradeRuleset.of(List.of("10.96.0.0/12", "10.244.0.0/16", "192.168.7.7/32", "fd00:10:244::/48"), "cni0")));
+  }
+
+  @Test
+  void anEmptySetOfOneFamilyReadsBackAsNoRangesOfIt() throws Exception {
+    String ipv4Only = LISTED.replace(", \"elem\": [{\"prefix\": {\"addr\": \"fd00:10:244::\", \"len\": 48}}]", "");
+
+    assertThat(TableListing.state(ipv4Only)).isEqualTo(new Installed(
         MasqueradeRuleset.of(List.of("10.96.0.0/12", "10.244.0.0/16", "192.168.7.7/32"), "cni0")));
   }
 
@@ -46,19 +61,21 @@ class TableListingTest {
     String withoutRule = LISTED.substring(0, LISTED.indexOf(", {\"rule\"")) + "]}";
 
     assertThat(TableListing.state(withoutRule))
-        .isEqualTo(new Unrecognised("chain postrouting has 0 rules, not 1"));
+        .isEqualTo(new Unrecognised("chain postrouting has 0 rules, not 2"));
   }
 
   @Test
   void aRuleAddedByHandIsUnrecognised() throws Exception {
     String extraRule = LISTED.replace("]}}]}", "]}}, {\"rule\": {\"chain\": \"postrouting\", \"expr\": []}}]}");
 
-    assertThat(TableListing.state(extraRule)).isEqualTo(new Unrecognised("chain postrouting has 2 rules, not 1"));
+    assertThat(TableListing.state(extraRule)).isEqualTo(new Unrecognised("chain postrouting has 3 rules, not 2"));
   }
 
   @Test
   void aChangedRuleIsUnrecognised() throws Exception {
     assertThat(TableListing.state(LISTED.replace("{\"masquerade\": null}", "{\"accept\": null}")))
+        .isInstanceOf(Unrecognised.class);
+    assertThat(TableListing.state(LISTED.replace("\"protocol\": \"ip6\", \"field\": \"daddr\"", "\"protocol\": \"ip6\", \"field\": \"saddr\"")))
         .isInstanceOf(Unrecognised.class);
     assertThat(TableListing.state(LISTED.replace("\"op\": \"!=\", \"left\": {\"meta\"", "\"op\": \"==\", \"left\": {\"meta\"")))
         .isInstanceOf(Unrecognised.class);
@@ -92,8 +109,9 @@ class TableListingTest {
         {"nftables": [{"metainfo": {"version": "1.0.6"}}, {"table": {"family": "ip", "name": "nat", "handle": 1}}, \
         {"table": {"family": "ip", "name": "plainroute", "handle": 2}}]}""";
 
-    assertThat(TableListing.hasTable(tables)).isTrue();
-    assertThat(TableListing.hasTable(tables.replace("plainroute", "other"))).isFalse();
+    assertThat(TableListing.hasTable(tables, "ip")).isTrue();
+    assertThat(TableListing.hasTable(tables, "inet")).isFalse();
+    assertThat(TableListing.hasTable(tables.replace("plainroute", "other"), "ip")).isFalse();
   }
 
   @Test

@@ -16,40 +16,64 @@ import java.util.Map;
  * What the user declares. CEL rules make the API server refuse what would break running nodes:
  * ranges are append-only and the node prefix length is immutable, because every existing node's
  * subnet and every route on every node derives from them.
+ *
+ * <p>Ranges may be IPv4, IPv6 or both (dual-stack); the family of the first range is the cluster's
+ * primary family, whose subnet is every node's {@code podCIDR}. Each family has its own node subnet
+ * size.
  */
 @ValidationRule(
-    value = "!has(self.clusterCIDRs) || self.clusterCIDRs.all(c, !isCIDR(c) || cidr(c).prefixLength() < self.nodeSubnetPrefixLength)",
-    message = "spec.nodeSubnetPrefixLength must be longer than the prefix of every entry of spec.clusterCIDRs, so that each range holds at least two node subnets: use a larger nodeSubnetPrefixLength or wider ranges",
+    value = "!has(self.clusterCIDRs) || self.clusterCIDRs.all(c, !isCIDR(c) || cidr(c).ip().family() != 4 || cidr(c).prefixLength() < self.nodeSubnetPrefixLength)",
+    message = "spec.nodeSubnetPrefixLength must be longer than the prefix of every IPv4 entry of spec.clusterCIDRs, so that each range holds at least two node subnets: use a larger nodeSubnetPrefixLength or wider ranges",
     fieldPath = ".nodeSubnetPrefixLength",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.clusterCIDRs) || !has(self.nodeSubnetPrefixLengthIPv6) || self.clusterCIDRs.all(c, !isCIDR(c) || cidr(c).ip().family() != 6 || cidr(c).prefixLength() < self.nodeSubnetPrefixLengthIPv6)",
+    message = "spec.nodeSubnetPrefixLengthIPv6 must be longer than the prefix of every IPv6 entry of spec.clusterCIDRs, so that each range holds at least two node subnets: use a larger nodeSubnetPrefixLengthIPv6 (64 by default) or wider IPv6 ranges",
+    fieldPath = ".nodeSubnetPrefixLengthIPv6",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.mtu) || self.mtu == 0 || self.mtu >= 1280 || !has(self.clusterCIDRs) || !self.clusterCIDRs.exists(c, isCIDR(c) && cidr(c).ip().family() == 6)",
+    message = "spec.mtu must be 0 (use the uplink's MTU) or at least 1280 while spec.clusterCIDRs holds an IPv6 range: IPv6 needs every link to carry 1280-byte packets",
+    fieldPath = ".mtu",
     reason = "FieldValueInvalid")
 public class ClusterNetworkSpec {
 
   @Required
   @Size(min = 1, max = 16)
-  @JsonPropertyDescription("IPv4 ranges that pod subnets are cut from, e.g. 10.244.0.0/16. Append-only: add a range when the pool runs low; existing entries can never be changed or removed.")
+  @JsonPropertyDescription("IPv4 and/or IPv6 ranges that pod subnets are cut from, e.g. 10.244.0.0/16 and fd00:10:244::/56; the family of the first is the primary one (each node's podCIDR). Each node gets one subnet of every family listed. Append-only: add a range when the pool runs low, or the first range of the other family to make the cluster dual-stack; existing entries can never be changed or removed.")
   @ValidationRule(
-      value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4 && string(cidr(c).masked()) == c)",
-      message = "spec.clusterCIDRs: every entry must be an IPv4 network in canonical form, like 10.244.0.0/16 (no host bits set, no leading zeros)",
+      value = "self.all(c, isCIDR(c) && string(cidr(c).masked()) == c)",
+      message = "spec.clusterCIDRs: every entry must be an IPv4 or IPv6 network in canonical form, like 10.244.0.0/16 or fd00:10:244::/56 (no host bits set, no leading zeros, IPv6 in lowercase with zeros compressed)",
       reason = "FieldValueInvalid")
   @ValidationRule(
       value = "self.all(a, !isCIDR(a) || self.filter(b, isCIDR(b) && (cidr(a).containsCIDR(b) || cidr(b).containsCIDR(a))).size() == 1)",
-      message = "spec.clusterCIDRs: entries must not overlap or repeat each other; remove the overlapping entry",
+      message = "spec.clusterCIDRs: entries must not overlap or repeat each other (within a family); remove the overlapping entry",
       reason = "FieldValueInvalid")
   @ValidationRule(
       value = "oldSelf.all(c, c in self)",
       message = "spec.clusterCIDRs is append-only: existing ranges hold node subnets and cannot be changed or removed; add a new range instead",
       reason = "FieldValueForbidden")
-  private List<@Size(max = 18) String> clusterCIDRs = new ArrayList<>();
+  private List<@Size(max = 43) String> clusterCIDRs = new ArrayList<>();
 
   @Default("24")
   @Min(1)
   @Max(30)
-  @JsonPropertyDescription("Prefix length of each node's pod subnet (24 gives 254 pod addresses a node). Immutable.")
+  @JsonPropertyDescription("Prefix length of each node's IPv4 pod subnet (24 gives 254 pod addresses a node). Immutable.")
   @ValidationRule(
       value = "self == oldSelf",
       message = "spec.nodeSubnetPrefixLength is immutable: every node's subnet was cut with it; create the ClusterNetwork anew to change it",
       reason = "FieldValueForbidden")
   private Integer nodeSubnetPrefixLength = 24;
+
+  @Default("64")
+  @Min(1)
+  @Max(126)
+  @JsonPropertyDescription("Prefix length of each node's IPv6 pod subnet (64 by default); every IPv6 range must be shorter. Unused while spec.clusterCIDRs holds no IPv6 range. Immutable.")
+  @ValidationRule(
+      value = "self == oldSelf",
+      message = "spec.nodeSubnetPrefixLengthIPv6 is immutable: every node's IPv6 subnet was cut with it; create the ClusterNetwork anew to change it",
+      reason = "FieldValueForbidden")
+  private Integer nodeSubnetPrefixLengthIPv6 = 64;
 
   @Default("cni0")
   @Size(min = 1, max = 15)
@@ -95,6 +119,14 @@ public class ClusterNetworkSpec {
 
   public void setNodeSubnetPrefixLength(Integer nodeSubnetPrefixLength) {
     this.nodeSubnetPrefixLength = nodeSubnetPrefixLength;
+  }
+
+  public Integer getNodeSubnetPrefixLengthIPv6() {
+    return nodeSubnetPrefixLengthIPv6;
+  }
+
+  public void setNodeSubnetPrefixLengthIPv6(Integer nodeSubnetPrefixLengthIPv6) {
+    this.nodeSubnetPrefixLengthIPv6 = nodeSubnetPrefixLengthIPv6;
   }
 
   public String getBridgeName() {

@@ -6,12 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** What the controller observed: pool usage and the Ready, PoolExhausted and InvalidSpec conditions. */
+/**
+ * What the controller observed: pool usage (capacity/allocated/free: the primary family; families:
+ * each family) and the Ready, PoolExhausted and InvalidSpec conditions.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ClusterNetworkStatus {
   private Long capacity;
   private Long allocated;
   private Long free;
+  private List<FamilyStatus> families;
   private List<Condition> conditions = new ArrayList<>();
   private Long observedGeneration;
 
@@ -39,6 +43,14 @@ public class ClusterNetworkStatus {
     this.free = free;
   }
 
+  public List<FamilyStatus> getFamilies() {
+    return families;
+  }
+
+  public void setFamilies(List<FamilyStatus> families) {
+    this.families = families;
+  }
+
   public List<Condition> getConditions() {
     return conditions;
   }
@@ -61,12 +73,13 @@ public class ClusterNetworkStatus {
         && Objects.equals(capacity, s.capacity)
         && Objects.equals(allocated, s.allocated)
         && Objects.equals(free, s.free)
+        && Objects.equals(families, s.families)
         && Objects.equals(conditions, s.conditions)
         && Objects.equals(observedGeneration, s.observedGeneration);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(capacity, allocated, free, conditions, observedGeneration);
+    return Objects.hash(capacity, allocated, free, families, conditions, observedGeneration);
   }
 }

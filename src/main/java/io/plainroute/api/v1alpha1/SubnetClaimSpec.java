@@ -8,7 +8,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "self == oldSelf", message = "a SubnetClaim is immutable: delete it to release the subnet", reason = "FieldValueForbidden")
 public class SubnetClaimSpec {
   @Required
-  @Size(max = 18)
+  @Size(max = 43)
   private String cidr;
 
   @Required

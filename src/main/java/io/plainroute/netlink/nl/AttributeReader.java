@@ -71,6 +71,23 @@ public final class AttributeReader {
     return buffer.order() == ByteOrder.BIG_ENDIAN ? raw : Integer.reverseBytes(raw);
   }
 
+  /** An IPv6 address's upper 64 bits, most significant first. */
+  public long inet6High() {
+    requireLength(16, "an IPv6 address");
+    return networkLong(value());
+  }
+
+  /** An IPv6 address's lower 64 bits, most significant first. */
+  public long inet6Low() {
+    requireLength(16, "an IPv6 address");
+    return networkLong(value() + 8);
+  }
+
+  private long networkLong(int offset) {
+    long raw = buffer.getLong(offset);
+    return buffer.order() == ByteOrder.BIG_ENDIAN ? raw : Long.reverseBytes(raw);
+  }
+
   /** A string, NUL-terminated or not; a terminator and anything after it are dropped. */
   public String string() {
     int end = value();

@@ -108,6 +108,19 @@ public final class MessageWriter {
     return this;
   }
 
+  /**
+   * An IPv6 address, in network byte order whatever the host's.
+   *
+   * @param high the address's upper 64 bits, most significant first
+   * @param low its lower 64 bits
+   */
+  public MessageWriter putInet6(int type, long high, long low) {
+    putHeader(type, 16);
+    boolean big = buffer.order() == ByteOrder.BIG_ENDIAN;
+    buffer.putLong(big ? high : Long.reverseBytes(high)).putLong(big ? low : Long.reverseBytes(low));
+    return this;
+  }
+
   /** Starts a nested attribute; its length is set by {@link #endNested(int)}. */
   public int beginNested(int type) {
     int start = buffer.position();

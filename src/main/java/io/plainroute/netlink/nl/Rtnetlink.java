@@ -7,6 +7,7 @@ package io.plainroute.netlink.nl;
 public final class Rtnetlink {
   public static final int AF_UNSPEC = 0;
   public static final int AF_INET = 2;
+  public static final int AF_INET6 = 10;
 
   public static final int RTM_NEWLINK = 16;
   public static final int RTM_DELLINK = 17;
@@ -17,6 +18,17 @@ public final class Rtnetlink {
   public static final int RTM_NEWROUTE = 24;
   public static final int RTM_DELROUTE = 25;
   public static final int RTM_GETROUTE = 26;
+  public static final int RTM_NEWNETCONF = 80;
+  public static final int RTM_DELNETCONF = 81;
+
+  /** Per-device configuration attributes ({@code linux/netconf.h}); {@code struct netconfmsg} is one byte, aligned to 4. */
+  public static final int NETCONFMSG_SIZE = 4;
+  public static final int NETCONFA_IFINDEX = 1;
+  public static final int NETCONFA_FORWARDING = 2;
+  /** {@code NETCONFA_IFINDEX} of the {@code all} settings ({@code net.ipv4.ip_forward}, {@code net.ipv6.conf.all}). */
+  public static final int NETCONFA_IFINDEX_ALL = -1;
+  /** {@code NETCONFA_IFINDEX} of the {@code default} settings, which new devices copy. */
+  public static final int NETCONFA_IFINDEX_DEFAULT = -2;
 
   /** Route attributes ({@code enum rtattr_type_t}). */
   public static final int RTA_DST = 1;
@@ -53,6 +65,10 @@ public final class Rtnetlink {
   public static final int RTNLGRP_LINK = 1;
   public static final int RTNLGRP_IPV4_IFADDR = 5;
   public static final int RTNLGRP_IPV4_ROUTE = 7;
+  public static final int RTNLGRP_IPV6_IFADDR = 9;
+  public static final int RTNLGRP_IPV6_ROUTE = 11;
+  public static final int RTNLGRP_IPV4_NETCONF = 24;
+  public static final int RTNLGRP_IPV6_NETCONF = 25;
 
   private Rtnetlink() {
   }
