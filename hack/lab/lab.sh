@@ -277,7 +277,7 @@ lan_addresses() {
 }
 
 # A namespace on the LAN with eth0 holding host number HOST of each family; the switch port is
-# named after the alias. IPv6 addresses skip duplicate address detection: the lab numbers its hosts.
+# named after the alias.
 host_create() {
   local alias=$1 host=$2 ns family
   ns=$(ns_name "$alias")
@@ -286,14 +286,31 @@ host_create() {
   port=${port:0:15}
   ip link add eth0 netns "$ns" type veth peer name "$port" netns "$(ns_name lan)"
   ip -n "$(ns_name lan)" link set "$port" master lan0 up
+  # IPv6 as a real host does it: duplicate address detection, then an unsolicited neighbour
+  # advertisement (ndisc_notify; the kernel sends none for an address added without DAD), so that
+  # a node taking the address of one deleted a moment ago is reachable at once rather than after
+  # the peers' neighbour entries for the old one expire (IPv4's ARP overrides those by itself).
+  [ -z "${LAN6:-}" ] || ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.ndisc_notify=1
   for family in $FAMILIES; do
     if [ "$family" = 6 ]; then
-      ip -n "$ns" -6 addr add "$(lan_address 6 "$host")/${LAN6#*/}" dev eth0 nodad
+      ip -n "$ns" -6 addr add "$(lan_address 6 "$host")/${LAN6#*/}" dev eth0
     else
       ip -n "$ns" addr add "$(lan_address 4 "$host")/${LAN4#*/}" dev eth0
     fi
   done
   ip -n "$ns" link set eth0 up
+  [ -z "${LAN6:-}" ] || host_wait_dad "$alias"
+}
+
+# Until eth0's IPv6 address is no longer tentative (DAD takes a second).
+host_wait_dad() {
+  local ns i
+  ns=$(ns_name "$1")
+  for (( i = 0; i < 100; i++ )); do
+    [ -n "$(ip -n "$ns" -6 addr show dev eth0 tentative)" ] || return 0
+    sleep 0.1
+  done
+  die "the IPv6 address of $1 is still tentative after 10s (duplicate address detection): $(ip -n "$ns" -6 -br addr show dev eth0)"
 }
 
 java_command() {
