@@ -215,7 +215,8 @@ final class NodeDataplane {
     try {
       boolean written = cniConfig.write(new CniConfig(desired.bridgeName(), desired.mtu(), desired.subnets().stream()
           .map(s -> new CniConfig.Range(s.podCIDR(), s.gateway().address())).toList()));
-      return Part.ok(written ? "ConfigWritten" : "ConfigUpToDate", "CNI config " + cniConfig.file() + " matches this node's subnet.");
+      return Part.ok(written ? "ConfigWritten" : "ConfigUpToDate", "CNI config " + cniConfig.file() + " matches this node's "
+          + (desired.subnets().size() > 1 ? "subnets." : "subnet."));
     } catch (IOException e) {
       return Part.failed("WriteFailed", "Could not write " + cniConfig.file() + ": " + e.getMessage());
     }

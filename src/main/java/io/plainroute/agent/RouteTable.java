@@ -6,9 +6,7 @@ import io.plainroute.netlink.NetlinkException;
 import io.plainroute.netlink.NetlinkHandle;
 import io.plainroute.netlink.Route;
 import io.plainroute.netlink.RouteChange;
-import io.plainroute.netlink.IpFamily;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +41,7 @@ final class RouteTable {
    * @param installed how many wanted routes are in place
    * @param failures the changes the kernel refused
    */
-  record Outcome(int installed, Map<IpFamily, Long> installedByFamily, List<RouteChange.Failure> failures) {}
+  record Outcome(int installed, List<RouteChange.Failure> failures) {}
 
   RouteTable(NetlinkHandle netlink, int protocol) {
     this.netlink = netlink;
@@ -85,7 +83,7 @@ final class RouteTable {
     Set<IpPrefix> nowInstalled = new HashSet<>(want.keySet());
     nowInstalled.removeAll(failed);
     installed = nowInstalled;
-    return new Outcome(nowInstalled.size(), countByFamily(nowInstalled), failures);
+    return new Outcome(nowInstalled.size(), failures);
   }
 
   /** Forgets the wanted routes (no uplink: nothing can be routed), so no repair puts one back. */
@@ -96,17 +94,6 @@ final class RouteTable {
   /** How many routes the last pass installed. */
   synchronized int installed() {
     return installed.size();
-  }
-
-  /** How many routes of each family the last pass installed. */
-  synchronized Map<IpFamily, Long> installedByFamily() {
-    return countByFamily(installed);
-  }
-
-  static Map<IpFamily, Long> countByFamily(Set<IpPrefix> destinations) {
-    Map<IpFamily, Long> counts = new EnumMap<>(IpFamily.class);
-    destinations.forEach(d -> counts.merge(d.family(), 1L, Long::sum));
-    return counts;
   }
 
   /**

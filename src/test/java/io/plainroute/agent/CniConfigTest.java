@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.plainroute.netlink.IpPrefix;
 import io.plainroute.netlink.Ipv4Prefix;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,30 @@ class CniConfigTest {
       new CniConfig("cni0", 1500, Ipv4Prefix.parse("10.244.1.0/24"), Ipv4Prefix.parseAddress("10.244.1.1"));
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @Test
+  void aDualStackNodeGetsOneRangeSetAndOneDefaultRoutePerFamily() throws Exception {
+    CniConfig dual = new CniConfig("cni0", 1500, List.of(
+        new CniConfig.Range(IpPrefix.parse("10.244.1.0/24"), IpPrefix.parseAddress("10.244.1.1")),
+        new CniConfig.Range(IpPrefix.parse("fd00:10:244:1::/64"), IpPrefix.parseAddress("fd00:10:244:1::1"))));
+
+    JsonNode ipam = MAPPER.readTree(dual.render()).get("plugins").get(0).get("ipam");
+
+    assertThat(ipam.get("ranges")).hasSize(2);
+    assertThat(ipam.get("ranges").get(0).get(0).get("subnet").asText()).isEqualTo("10.244.1.0/24");
+    assertThat(ipam.get("ranges").get(1)).hasSize(1);
+    assertThat(ipam.get("ranges").get(1).get(0).get("subnet").asText()).isEqualTo("fd00:10:244:1::/64");
+    assertThat(ipam.get("ranges").get(1).get(0).get("gateway").asText()).isEqualTo("fd00:10:244:1::1");
+    assertThat(ipam.get("routes").findValuesAsText("dst")).containsExactly("0.0.0.0/0", "::/0");
+  }
+
+  @Test
+  void twoSubnetsOfOneFamilyAreRefused() {
+    assertThatIllegalArgumentException().isThrownBy(() -> new CniConfig("cni0", 1500, List.of(
+            new CniConfig.Range(IpPrefix.parse("10.244.1.0/24"), IpPrefix.parseAddress("10.244.1.1")),
+            new CniConfig.Range(IpPrefix.parse("10.245.1.0/24"), IpPrefix.parseAddress("10.245.1.1")))))
+        .withMessageContaining("one range set per family");
+  }
 
   @Test
   void rendersTheConflistOfTheLectureNode() throws Exception {

@@ -28,7 +28,7 @@ class PodRangesIT extends NodeKernelTestBase {
     DataplaneReport report = pass(replaced, List.of(peer("node02", "10.244.2.0/24", "192.168.1.12")));
 
     assertThat(report.masquerade().ok()).as(report.masquerade().message()).isTrue();
-    String set = TestNamespaces.exec(namespace, "nft", "list", "set", "ip", "plainroute", "cluster_ranges");
+    String set = TestNamespaces.exec(namespace, "nft", "list", "set", "inet", "plainroute", "cluster_ranges");
     assertThat(set).contains("10.245.0.0/16").contains("10.244.1.0/24").contains("10.244.2.0/24");
   }
 }

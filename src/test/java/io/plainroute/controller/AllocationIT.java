@@ -63,7 +63,7 @@ class AllocationIT {
 
     String nodeNetworks = plane.kubectl("get", "nodenetworks").orThrow();
     assertThat(nodeNetworks.lines().findFirst().orElseThrow().split("\\s+"))
-        .containsExactly("NAME", "NODE", "POD-CIDR", "GATEWAY", "NODE-IP", "ROUTES", "READY", "AGE");
+        .containsExactly("NAME", "NODE", "POD-CIDRS", "GATEWAYS", "NODE-IPS", "ROUTES", "READY", "AGE");
     assertThat(nodeNetworks).containsPattern("node01\\s+node01\\s+10\\.244\\.\\d+\\.0/24\\s+10\\.244\\.\\d+\\.1\\s+192\\.168\\.1\\.11");
     assertThat(plane.kubectl("get", "nn", "node03", "-o", "name").orThrow().strip()).isEqualTo("nodenetwork.plainroute.io/node03");
     String clusterNetworks = plane.kubectl("get", "clusternetworks").orThrow();
@@ -83,6 +83,90 @@ class AllocationIT {
         .containsPattern("operator_sdk_controllers_execution_reconcile_seconds_count\\{controller=\"clusternetwork\"[^}]*} [1-9]");
     assertThat(controller.process().get("/q/health/live").status()).isEqualTo(200);
     assertThat(controller.process().get("/q/health/ready").status()).isEqualTo(200);
+  }
+
+  @Test
+  void dualStackNodesGetASubnetOfEachFamilyAndExhaustionIsReportedPerFamily() throws Exception {
+    List<String> ranges = List.of("10.244.0.0/16", "fd00:10:244::/63");
+    cluster.declare("default", ranges, 24);
+    cluster.addNode("node01", List.of("192.168.1.11", "fd00:1::11"), Map.of(), null);
+    cluster.addNode("node02", List.of("192.168.1.12", "fd00:1::12"), Map.of(), null);
+    await().atMost(SOON).until(() -> cluster.nodeNetworks().size() == 2
+        && cluster.nodeNetworks().stream().allMatch(nn -> nn.getSpec().allPodCIDRs().size() == 2));
+    cluster.addNode("node03", List.of("192.168.1.13", "fd00:1::13"), Map.of(), null);
+
+    // The IPv6 range holds two /64s: node03 gets its IPv4 subnet and waits for an IPv6 one, named as such.
+    await().atMost(SOON).until(() -> cluster.conditionIs("default", Conditions.POOL_EXHAUSTED, Conditions.TRUE));
+    assertThat(cluster.condition("default", Conditions.POOL_EXHAUSTED).orElseThrow().getMessage())
+        .contains("1 node(s) wait for an IPv6 subnet (node03): append an IPv6 range to spec.clusterCIDRs");
+    await().atMost(SOON).until(() -> cluster.nodeNetwork("node03").isPresent());
+    assertThat(cluster.nodeNetwork("node03").orElseThrow().getSpec().getPodCIDRs()).singleElement().asString().startsWith("10.244.");
+    var families = cluster.clusterNetwork("default").getStatus().getFamilies();
+    assertThat(families).extracting(f -> f.getFamily() + " " + f.getCapacity() + " " + f.getAllocated() + " " + f.getFree() + " " + f.getPending())
+        .containsExactly("IPv4 256 3 253 0", "IPv6 2 2 0 1");
+
+    cluster.appendRange("default", "fd00:20::/56");
+    awaitReady("default");
+    List<String> all = List.of("10.244.0.0/16", "fd00:10:244::/63", "fd00:20::/56");
+    cluster.assertAllocationIsSound(Set.of("node01", "node02", "node03"), all, 24, 64);
+    var node01 = cluster.nodeNetwork("node01").orElseThrow().getSpec();
+    assertThat(node01.getNodeIPs()).containsExactly("192.168.1.11", "fd00:1::11");
+    assertThat(cluster.nodeNetwork("node03").orElseThrow().getSpec().getPodCIDRs().get(1)).isEqualTo("fd00:20::/64");
+    // Node.spec.podCIDRs as kube-controller-manager would write them: one per family, podCIDR first.
+    for (String node : List.of("node01", "node02", "node03")) {
+      var nn = cluster.nodeNetwork(node).orElseThrow().getSpec();
+      var spec = plane.client().nodes().withName(node).get().getSpec();
+      assertThat(spec.getPodCIDRs()).as("Node.spec.podCIDRs of %s", node).isEqualTo(nn.getPodCIDRs());
+      assertThat(spec.getPodCIDR()).isEqualTo(nn.getPodCIDR());
+    }
+    assertThat(cluster.claims()).extracting(c -> c.getMetadata().getName())
+        .contains("fd00-0010-0244-0000-0000-0000-0000-0000-64", "fd00-0020-0000-0000-0000-0000-0000-0000-64");
+
+    String nodeNetworks = plane.kubectl("get", "nodenetworks").orThrow();
+    System.out.println(nodeNetworks);
+    assertThat(nodeNetworks).containsPattern("node01\\s+node01\\s+\\S*10\\.244\\.\\d+\\.0/24\\S*fd00:10:244:\\S*/64\\S*\\s+\\S*10\\.244\\.\\d+\\.1\\S*fd00:10:244:\\S*\\s+\\S*192\\.168\\.1\\.11\\S*fd00:1::11");
+  }
+
+  @Test
+  void anIPv6OnlyClusterPutsIPv6InThePrimaryFieldsOfNodeNetworksAndNodes() throws Exception {
+    List<String> ranges = List.of("fd00:10:244::/56");
+    cluster.declare("default", ranges, 24, spec -> {
+      spec.setNodeSubnetPrefixLengthIPv6(80);
+      return spec;
+    });
+    cluster.addNode("node01", List.of("fd00:1::11"), Map.of(), null);
+    cluster.addNode("node02", List.of("fd00:1::12"), Map.of(), null);
+    awaitReady("default");
+    cluster.assertAllocationIsSound(Set.of("node01", "node02"), ranges, 24, 80);
+    var spec = cluster.nodeNetwork("node02").orElseThrow().getSpec();
+    assertThat(spec.getPodCIDR()).isEqualTo("fd00:10:244:0:1::/80");
+    assertThat(spec.getGateway()).isEqualTo("fd00:10:244:0:1::1");
+    assertThat(spec.getNodeIP()).isEqualTo("fd00:1::12");
+    assertThat(plane.client().nodes().withName("node02").get().getSpec().getPodCIDRs()).containsExactly("fd00:10:244:0:1::/80");
+    var status = cluster.clusterNetwork("default").getStatus();
+    assertThat(List.of(status.getCapacity(), status.getAllocated(), status.getFree())).containsExactly(16_777_216L, 2L, 16_777_214L);
+  }
+
+  @Test
+  void anIPv4ClusterGainingAnIPv6RangeGivesEveryNodeAnIPv6SubnetWithoutMovingAnything() throws Exception {
+    cluster.declare("default", LECTURES, 24);
+    cluster.addNode("node01", List.of("192.168.1.11", "fd00:1::11"), Map.of(), null);
+    cluster.addNode("node02", List.of("192.168.1.12"), Map.of(), null);
+    awaitReady("default");
+    Map<String, String> before = cluster.podCIDRs();
+
+    cluster.appendRange("default", "fd00:10:244::/56");
+    await().atMost(SOON).until(() -> cluster.nodeNetworks().stream().allMatch(nn -> nn.getSpec().allPodCIDRs().size() == 2));
+    awaitReady("default");
+    assertThat(cluster.podCIDRs()).isEqualTo(before);
+    cluster.assertAllocationIsSound(Set.of("node01", "node02"), List.of("10.244.0.0/16", "fd00:10:244::/56"), 24, 64);
+    assertThat(cluster.nodeNetwork("node01").orElseThrow().getSpec().getNodeIPs()).containsExactly("192.168.1.11", "fd00:1::11");
+    // node02 reports no IPv6 address yet: its IPv6 subnet waits for one, and peers get no IPv6 route to it meanwhile.
+    assertThat(cluster.nodeNetwork("node02").orElseThrow().getSpec().getNodeIPs()).containsExactly("192.168.1.12", "");
+    // Kubernetes lets Node.spec.podCIDRs be set once: they keep the IPv4 subnet alone.
+    assertThat(plane.client().nodes().withName("node01").get().getSpec().getPodCIDRs()).containsExactly(before.get("node01"));
+    assertThat(cluster.clusterNetwork("default").getStatus().getFamilies()).extracting(f -> f.getFamily() + " " + f.getAllocated())
+        .containsExactly("IPv4 2", "IPv6 2");
   }
 
   @Test

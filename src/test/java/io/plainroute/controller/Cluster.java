@@ -42,12 +42,19 @@ final class Cluster {
   }
 
   Node addNode(String name, String internalIP, Map<String, String> labels, String podCIDR) {
-    Node node = new NodeBuilder()
+    return addNode(name, List.of(internalIP), labels, podCIDR);
+  }
+
+  /** A Node with an InternalIP of each family given (a dual-stack kubelet reports both). */
+  Node addNode(String name, List<String> internalIPs, Map<String, String> labels, String podCIDR) {
+    NodeBuilder builder = new NodeBuilder()
         .withNewMetadata().withName(name).withLabels(labels).endMetadata()
         .withNewSpec().withPodCIDR(podCIDR).withPodCIDRs(podCIDR == null ? List.of() : List.of(podCIDR)).endSpec()
-        .withNewStatus().addNewAddress().withType("InternalIP").withAddress(internalIP).endAddress()
-        .addNewAddress().withType("Hostname").withAddress(name).endAddress().endStatus()
-        .build();
+        .withNewStatus().endStatus();
+    for (String ip : internalIPs) {
+      builder.editStatus().addNewAddress().withType("InternalIP").withAddress(ip).endAddress().endStatus();
+    }
+    Node node = builder.editStatus().addNewAddress().withType("Hostname").withAddress(name).endAddress().endStatus().build();
     Node created = client.nodes().resource(node).create();
     if (created.getStatus() == null || created.getStatus().getAddresses().isEmpty()) {
       created.setStatus(node.getStatus());
@@ -145,6 +152,11 @@ final class Cluster {
    * exactly one claim, and no claim is left over.
    */
   void assertAllocationIsSound(Set<String> nodes, List<String> ranges, int prefix) throws Exception {
+    assertAllocationIsSound(nodes, ranges, prefix, 64);
+  }
+
+  /** The same for every family: each subnet has its family's prefix, and every NodeNetwork one subnet of each family. */
+  void assertAllocationIsSound(Set<String> nodes, List<String> ranges, int prefix, int prefixIPv6) throws Exception {
     List<NodeNetwork> all = nodeNetworks();
     assertThat(all).extracting(nn -> nn.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(nodes);
     List<IPAddress> rangeBlocks = new ArrayList<>();
@@ -154,23 +166,31 @@ final class Cluster {
     List<IPAddress> subnets = new ArrayList<>();
     Map<String, String> uids = client.nodes().list().getItems().stream()
         .collect(Collectors.toMap(n -> n.getMetadata().getName(), n -> n.getMetadata().getUid()));
+    List<Integer> families = rangeBlocks.stream().map(r -> r.isIPv4() ? 4 : 6).distinct().toList();
     for (NodeNetwork nn : all) {
       String name = nn.getMetadata().getName();
-      IPAddress subnet = Cidrs.parseNetwork(nn.getSpec().getPodCIDR());
-      assertThat(subnet.getNetworkPrefixLength()).as("prefix of %s", name).isEqualTo(prefix);
-      assertThat(rangeBlocks).as("a range holds %s of %s", subnet, name).anyMatch(r -> r.contains(subnet));
-      assertThat(nn.getSpec().getGateway()).isEqualTo(Cidrs.gateway(subnet).toCanonicalString());
+      List<String> podCIDRs = nn.getSpec().allPodCIDRs();
+      assertThat(podCIDRs).as("podCIDRs of %s", name).hasSize(families.size()).first().isEqualTo(nn.getSpec().getPodCIDR());
+      assertThat(nn.getSpec().getGateways()).as("gateways of %s", name).hasSize(families.size()).first().isEqualTo(nn.getSpec().getGateway());
+      for (int i = 0; i < podCIDRs.size(); i++) {
+        IPAddress subnet = Cidrs.parseNetwork(podCIDRs.get(i));
+        assertThat(subnet.isIPv4() ? 4 : 6).as("family of %s of %s, in the cluster's order", subnet, name).isEqualTo(families.get(i));
+        assertThat(subnet.getNetworkPrefixLength()).as("prefix of %s", name).isEqualTo(subnet.isIPv4() ? prefix : prefixIPv6);
+        assertThat(rangeBlocks).as("a range holds %s of %s", subnet, name).anyMatch(r -> r.getIPVersion() == subnet.getIPVersion() && r.contains(subnet));
+        assertThat(nn.getSpec().getGateways().get(i)).isEqualTo(Cidrs.gateway(subnet).toCanonicalString());
+        subnets.add(subnet);
+      }
       assertThat(nn.getSpec().getNodeName()).isEqualTo(name);
       assertThat(nn.getMetadata().getOwnerReferences()).singleElement()
           .satisfies(o -> assertThat(o.getUid()).isEqualTo(uids.get(name)));
-      subnets.add(subnet);
     }
     subnets.sort(Comparator.comparing(s -> s.getLower().getValue()));
     for (int i = 1; i < subnets.size(); i++) {
       assertThat(subnets.get(i - 1).overlaps(subnets.get(i))).as("%s overlaps %s", subnets.get(i - 1), subnets.get(i)).isFalse();
     }
     Map<String, String> claimed = claims().stream().collect(Collectors.toMap(c -> c.getSpec().getCidr(), c -> c.getSpec().getNodeName()));
-    Map<String, String> held = all.stream().collect(Collectors.toMap(nn -> nn.getSpec().getPodCIDR(), nn -> nn.getMetadata().getName()));
+    Map<String, String> held = all.stream().flatMap(nn -> nn.getSpec().allPodCIDRs().stream().map(c -> Map.entry(c, nn.getMetadata().getName())))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     assertThat(claimed).as("claims match NodeNetworks one to one").isEqualTo(held);
   }
 }

@@ -31,7 +31,9 @@ class NamespaceIsolationIT extends NamespaceFixture {
     assertThat(one.routes(OURS)).hasSize(1);
     assertThat(two.routes(OURS)).isEmpty();
     assertThat(ip(second, "route", "show")).doesNotContain("10.1.0.0/24");
-    assertThat(two.addresses(bridgeTwo)).containsExactly(new Address(bridgeTwo, Ipv4Prefix.parse("10.0.0.1/24")));
+    // The kernel's own IPv6 link-local address of the bridge aside: it is on every IPv6 link.
+    assertThat(two.addresses(bridgeTwo)).filteredOn(a -> a.local().family() == IpFamily.IPV4)
+        .containsExactly(new Address(bridgeTwo, Ipv4Prefix.parse("10.0.0.1/24")));
   }
 
   @Test

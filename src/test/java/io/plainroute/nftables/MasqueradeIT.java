@@ -42,9 +42,9 @@ class MasqueradeIT extends NamespaceLab {
 
     assertThat(masquerade.apply(CLUSTER)).isTrue();
 
-    assertThat(tables(node)).containsExactlyInAnyOrder("ip nat", "ip plainroute");
+    assertThat(tables(node)).containsExactlyInAnyOrder("ip nat", "inet plainroute");
     assertThat(nft(node, "-j", "list", "table", "ip", "nat")).isEqualTo(foreignBefore);
-    assertThat(nft(node, "list", "chain", "ip", "plainroute", "postrouting")).contains(
+    assertThat(nft(node, "list", "chain", "inet", "plainroute", "postrouting")).contains(
         "ip saddr @cluster_ranges ip daddr != @cluster_ranges oifname != \"cni0\" masquerade");
     assertThat(masquerade.current()).isEqualTo(new Installed(CLUSTER));
     assertThat(masquerade.isInstalled()).isTrue();
@@ -61,18 +61,18 @@ class MasqueradeIT extends NamespaceLab {
     String node = newNamespace();
     Masquerade masquerade = masquerade(node);
     masquerade.apply(List.of(Ipv4Prefix.parse("10.244.0.0/16"), Ipv4Prefix.parse("10.96.0.0/12")), "cni0");
-    String withHandles = nft(node, "-a", "-j", "list", "table", "ip", "plainroute");
+    String withHandles = nft(node, "-a", "-j", "list", "table", "inet", "plainroute");
 
     assertThat(masquerade.apply(List.of(Ipv4Prefix.parse("10.96.0.0/12"), Ipv4Prefix.parse("10.244.0.0/16")), "cni0"))
         .isFalse();
     assertThat(masquerade.apply(MasqueradeRuleset.of(List.of("10.244.0.0/16", "10.96.0.0/12"), "cni0"))).isFalse();
 
     // Table, set, chain and rule handles are all the same: the kernel saw no transaction.
-    assertThat(nft(node, "-a", "-j", "list", "table", "ip", "plainroute")).isEqualTo(withHandles);
+    assertThat(nft(node, "-a", "-j", "list", "table", "inet", "plainroute")).isEqualTo(withHandles);
   }
 
   @Test
-  void changingTheRangesOrBridgeReplacesTheWholeTableWithOneRule() throws Exception {
+  void changingTheRangesOrBridgeReplacesTheWholeTableWithOneRulePerFamily() throws Exception {
     String node = newNamespace();
     Masquerade masquerade = masquerade(node);
     masquerade.apply(CLUSTER);
@@ -83,13 +83,13 @@ class MasqueradeIT extends NamespaceLab {
 
     assertThat(tableHandle(node)).as("a new table").isNotEqualTo(tableHandle);
     assertThat(elements(node)).containsExactly("10.244.0.0/16", "10.245.0.0/16", "172.20.0.0/14");
-    assertThat(rules(node)).hasSize(1);
+    assertThat(rules(node)).hasSize(2);
     assertThat(masquerade.current()).isEqualTo(new Installed(grown));
 
     MasqueradeRuleset renamed = MasqueradeRuleset.of(List.of("10.244.0.0/16"), "plainroute0");
     assertThat(masquerade.apply(renamed)).isTrue();
     assertThat(elements(node)).containsExactly("10.244.0.0/16");
-    assertThat(rules(node)).singleElement().asString().contains("\"plainroute0\"");
+    assertThat(rules(node)).hasSize(2).allSatisfy(rule -> assertThat(rule.toString()).contains("\"plainroute0\""));
     assertThat(masquerade.current()).isEqualTo(new Installed(renamed));
   }
 
@@ -115,22 +115,22 @@ class MasqueradeIT extends NamespaceLab {
     Masquerade masquerade = masquerade(node);
     masquerade.apply(CLUSTER);
 
-    nft(node, "flush", "chain", "ip", "plainroute", "postrouting");
-    assertThat(masquerade.current()).isEqualTo(new Unrecognised("chain postrouting has 0 rules, not 1"));
+    nft(node, "flush", "chain", "inet", "plainroute", "postrouting");
+    assertThat(masquerade.current()).isEqualTo(new Unrecognised("chain postrouting has 0 rules, not 2"));
     assertThat(masquerade.isInstalled()).isFalse();
     assertThat(masquerade.apply(CLUSTER)).isTrue();
     assertThat(masquerade.current()).isEqualTo(new Installed(CLUSTER));
 
-    nft(node, "add", "element", "ip", "plainroute", "cluster_ranges", "{ 192.168.0.0/16 }");
+    nft(node, "add", "element", "inet", "plainroute", "cluster_ranges", "{ 192.168.0.0/16 }");
     assertThat(masquerade.current()).isEqualTo(new Installed(
         MasqueradeRuleset.of(List.of("10.244.0.0/16", "192.168.0.0/16"), "cni0")));
     assertThat(masquerade.apply(CLUSTER)).isTrue();
     assertThat(elements(node)).containsExactly("10.244.0.0/16");
 
-    nft(node, "add", "rule", "ip", "plainroute", "postrouting", "ip", "saddr", "10.1.0.0/16", "masquerade");
+    nft(node, "add", "rule", "inet", "plainroute", "postrouting", "ip", "saddr", "10.1.0.0/16", "masquerade");
     assertThat(masquerade.current()).isInstanceOf(Unrecognised.class);
     assertThat(masquerade.apply(CLUSTER)).isTrue();
-    assertThat(rules(node)).hasSize(1);
+    assertThat(rules(node)).hasSize(2);
   }
 
   @Test
@@ -153,13 +153,37 @@ class MasqueradeIT extends NamespaceLab {
   }
 
   @Test
+  void bothFamiliesReadBackAndTheIpv4OnlyTableOfEarlierReleasesGoesOnApplyAndOnRemove() throws Exception {
+    String node = newNamespace();
+    nft(node, "add", "table", "ip", "plainroute");
+    Masquerade masquerade = masquerade(node);
+    MasqueradeRuleset dual = MasqueradeRuleset.of(List.of("10.244.0.0/16", "fd00:10:244::/48"), "cni0");
+
+    assertThat(masquerade.apply(dual)).isTrue();
+
+    assertThat(tables(node)).containsExactly("inet plainroute");
+    assertThat(nft(node, "list", "chain", "inet", "plainroute", "postrouting")).contains(
+        "ip6 saddr @cluster_ranges6 ip6 daddr != @cluster_ranges6 oifname != \"cni0\" masquerade");
+    assertThat(masquerade.current()).isEqualTo(new Installed(dual));
+    assertThat(masquerade.apply(dual)).isFalse();
+
+    nft(node, "add", "table", "ip", "plainroute");
+    assertThat(masquerade.apply(dual)).as("the old table is back: written again, and gone").isTrue();
+    assertThat(tables(node)).containsExactly("inet plainroute");
+
+    nft(node, "add", "table", "ip", "plainroute");
+    assertThat(masquerade.remove()).isTrue();
+    assertThat(tables(node)).isEmpty();
+  }
+
+  @Test
   void aClosedMasqueradeLeavesTheTableInPlace() throws Exception {
     String node = newNamespace();
     try (Masquerade masquerade = Masquerade.open(NetworkNamespace.named(node))) {
       masquerade.apply(CLUSTER);
     }
 
-    assertThat(tables(node)).containsExactly("ip plainroute");
+    assertThat(tables(node)).containsExactly("inet plainroute");
   }
 
   /** {@code family name} of every table in the namespace, from {@code nft -j list ruleset}. */
@@ -174,17 +198,17 @@ class MasqueradeIT extends NamespaceLab {
   }
 
   private static long tableHandle(String namespace) throws Exception {
-    for (JsonNode object : listed(namespace, "list", "table", "ip", "plainroute")) {
+    for (JsonNode object : listed(namespace, "list", "table", "inet", "plainroute")) {
       if (object.has("table")) {
         return object.get("table").get("handle").asLong();
       }
     }
-    throw new AssertionError("no table ip plainroute in " + namespace);
+    throw new AssertionError("no table inet plainroute in " + namespace);
   }
 
   private static List<String> elements(String namespace) throws Exception {
     List<String> elements = new ArrayList<>();
-    for (JsonNode object : listed(namespace, "list", "set", "ip", "plainroute", "cluster_ranges")) {
+    for (JsonNode object : listed(namespace, "list", "set", "inet", "plainroute", "cluster_ranges")) {
       for (JsonNode element : object.path("set").path("elem")) {
         JsonNode prefix = element.path("prefix");
         elements.add(prefix.path("addr").asText() + "/" + prefix.path("len").asText());
@@ -195,7 +219,7 @@ class MasqueradeIT extends NamespaceLab {
 
   private static List<JsonNode> rules(String namespace) throws Exception {
     List<JsonNode> rules = new ArrayList<>();
-    for (JsonNode object : listed(namespace, "list", "chain", "ip", "plainroute", "postrouting")) {
+    for (JsonNode object : listed(namespace, "list", "chain", "inet", "plainroute", "postrouting")) {
       if (object.has("rule")) {
         rules.add(object.get("rule"));
       }

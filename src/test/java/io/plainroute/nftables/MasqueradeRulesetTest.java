@@ -99,4 +99,15 @@ class MasqueradeRulesetTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> MasqueradeRuleset.of(null, "cni0")).hasMessage("the cluster ranges are required");
   }
+
+  @Test
+  void rangesOverlapOnlyWithinAFamily() {
+    MasqueradeRuleset dual = MasqueradeRuleset.of(List.of("fd00:10:244::/48", "10.244.0.0/16", "fd00:10:96::/108"), "cni0");
+    assertThat(dual.clusterRanges()).extracting(Object::toString)
+        .containsExactly("10.244.0.0/16", "fd00:10:96::/108", "fd00:10:244::/48");
+    assertThatThrownBy(() -> MasqueradeRuleset.of(List.of("fd00:10:244::/48", "fd00:10:244:7::/64"), "cni0"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fd00:10:244::/48 and fd00:10:244:7::/64 overlap");
+    assertThatThrownBy(() -> MasqueradeRuleset.of(List.of("fd00:10:244::1/48"), "cni0"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host bits");
+  }
 }
