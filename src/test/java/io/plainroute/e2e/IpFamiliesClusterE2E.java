@@ -74,8 +74,13 @@ abstract class IpFamiliesClusterE2E {
   @Test
   @Order(1)
   void everyNodeNetworkHasASubnetGatewayAndNodeAddressOfEachFamilyPrimaryFirst() {
-    System.out.printf("[e2e] kubectl get nodenetworks%n%s", lab.kubectl("get", "nodenetworks"));
+    String table = lab.kubectl("get", "nodenetworks");
+    System.out.printf("[e2e] kubectl get nodenetworks%n%s", table);
     Map<String, Map<String, Object>> specs = cluster.nodeNetworkSpecs();
+    // kubectl shows every family's subnet, gateway and node address on the node's line.
+    specs.forEach((node, spec) -> assertThat(table.lines().filter(l -> l.startsWith(node + " ")).findFirst().orElseThrow())
+        .as("kubectl's line for %s", node).contains(StackPodCluster.perFamily(spec, "podCIDRs", "podCIDR"))
+        .contains(StackPodCluster.perFamily(spec, "gateways", "gateway")).contains(StackPodCluster.perFamily(spec, "nodeIPs", "nodeIP")));
     assertThat(specs.keySet()).containsExactlyInAnyOrderElementsOf(cluster.nodes());
     List<String> subnets = new ArrayList<>();
     specs.forEach((node, spec) -> {
