@@ -122,9 +122,10 @@ SOAK_MINUTES ?= 30
 soak: deps build
 	@SOAK_MINUTES=$(SOAK_MINUTES) K8S_BIN=$$(hack/k8s/build.sh) hack/lab/soak.sh
 
-## demo: the lectures' 3-node cluster on one machine, in network namespaces (root); stays up
+## demo: the lectures' 3-node cluster on one machine, in network namespaces (root); stays up.
+##       STACK=dual: the same with an IPv6 LAN and pod range beside the IPv4 ones; STACK=ipv6: IPv6 only
 demo:
-	@hack/lab/demo.sh
+	@$(if $(STACK),DEMO_STACK=$(STACK)) hack/lab/demo.sh
 
 ## e2e-scale: the e2e scale variant (not in `make test`): NODES nodes with PODS pods each, full mesh
 NODES ?= 20

@@ -2,17 +2,26 @@
 # The plainroute lab: a Kubernetes cluster of network namespaces on one machine, as in the
 # lectures — a LAN (a bridge in a namespace of its own), a control plane at .10, nodes at .11,
 # .12, ... each running the plainroute agent, an "outside" host at the LAN's last address, and
-# pods attached by the reference CNI plugins with the conflist the agent wrote. The machine's own
+# pods attached by the reference CNI plugins with the conflist the agent wrote. The LAN is IPv4,
+# dual-stack (an IPv6 unique local LAN beside the IPv4 one; every host has an address of each, with
+# the same host number: 192.168.1.11 and fd00:192:168:1::11) or IPv6 only. The machine's own
 # namespace gets processes only (and the API server relay on 127.0.0.1). `make demo` and the
 # e2e tests both drive this script. Run as root.
 #
-#   lab.sh [--name NAME] up [--lan CIDR] [--nodes N] [--cluster-cidr CIDR[,CIDR...]]
-#                          [--node-prefix LEN] [--no-network] [--owner PID] [--prometheus]
+#   lab.sh [--name NAME] up [--stack ipv4|dual|ipv6] [--lan CIDR[,CIDR]] [--nodes N]
+#                          [--cluster-cidr CIDR[,CIDR...]] [--node-prefix LEN] [--node-prefix6 LEN]
+#                          [--no-network] [--owner PID] [--prometheus]
+#     --stack: the families of the LAN and the cluster (default: those of --lan, else ipv4); it
+#     picks the default LAN (192.168.1.0/24 and/or fd00:192:168:1::/64) and cluster ranges
+#     (10.244.0.0/16 and/or fd00:10:244::/56). --lan: one CIDR per family; --cluster-cidr: the
+#     first range's family is the cluster's primary one. --node-prefix: IPv4 node subnet size
+#     (24), --node-prefix6: IPv6 node subnet size (64). IPv6 ranges must be unique local (fc00::/7).
 #     --prometheus: a Prometheus server in the control plane's namespace scraping the controller
 #     and every agent, with plainroute's alert rules (lib/prometheus.sh); `env` prints its URL
 #   lab.sh [--name NAME] down | env | status | wait-ready [SECONDS]
-#   lab.sh [--name NAME] node add NAME [IP] [--no-agent] | node delete NAME
-#   lab.sh [--name NAME] pod add NODE POD | pod del NODE POD      (add prints the pod's address)
+#   lab.sh [--name NAME] node add NAME [IP] [--no-agent] | node delete NAME   (IP of either family)
+#   lab.sh [--name NAME] pod add NODE POD | pod del NODE POD
+#     (add prints the pod's addresses, one a line, the primary family's first)
 #   lab.sh [--name NAME] kill controller|agent NODE     (SIGKILL, like a crash: restarted after 1 s, as by a kubelet)
 #   lab.sh [--name NAME] stop controller|agent NODE     (stopped for good, until start)
 #   lab.sh [--name NAME] start controller|agent NODE    (nothing to do if it runs)
@@ -24,8 +33,8 @@
 #                                         agent — a bind mount in the agent's mount namespace — or writable again)
 #   lab.sh [--name NAME] exec WHERE COMMAND...                    (WHERE: cp, out, node01, node01-pod1)
 #   lab.sh [--name NAME] kubectl ARGS...
-#   lab.sh [--name NAME] echo-server WHERE [PORT]    (UDP: answers each datagram with the sender's address)
-#   lab.sh [--name NAME] ask WHERE ADDRESS [PORT]    (prints the address ADDRESS saw us come from)
+#   lab.sh [--name NAME] echo-server WHERE [PORT]    (UDP, each family: answers each datagram with the sender's address)
+#   lab.sh [--name NAME] ask WHERE ADDRESS [PORT]    (prints the address ADDRESS saw us come from; either family)
 #   lab.sh sweep                                     (labs whose --owner process is gone)
 #
 # Labs live in $PLAINROUTE_LAB_ROOT (default /run/plainroute-lab)/NAME; NAME defaults to "demo".
@@ -80,14 +89,44 @@ load_lab() {
 
 # --- up --------------------------------------------------------------------------------------
 
+# The defaults of each --stack: the lectures' IPv4 numbers, and unique local IPv6 ranges that
+# read like them.
+stack_default_lan() {
+  case $1 in
+    ipv4) echo 192.168.1.0/24 ;;
+    dual) echo 192.168.1.0/24,fd00:192:168:1::/64 ;;
+    ipv6) echo fd00:192:168:1::/64 ;;
+  esac
+}
+
+stack_default_cluster_cidrs() {
+  case $1 in
+    ipv4) echo 10.244.0.0/16 ;;
+    dual) echo 10.244.0.0/16,fd00:10:244::/56 ;;
+    ipv6) echo fd00:10:244::/56 ;;
+  esac
+}
+
+# The stack that a list of CIDRs makes: ipv4, ipv6 or dual.
+stack_of() {
+  local cidr v4=0 v6=0
+  for cidr in ${1//,/ }; do
+    [ "$(family_of "$cidr")" = 6 ] && v6=1 || v4=1
+  done
+  (( v4 && v6 )) && echo dual && return
+  (( v6 )) && echo ipv6 || echo ipv4
+}
+
 cmd_up() {
-  local lan=192.168.1.0/24 nodes=3 cluster_cidrs=10.244.0.0/16 node_prefix=24 network=1 owner="" prometheus=0
+  local stack="" lan="" nodes=3 cluster_cidrs="" node_prefix=24 node_prefix6=64 network=1 owner="" prometheus=0
   while [ $# -gt 0 ]; do
     case $1 in
+      --stack) stack=$2; shift 2 ;;
       --lan) lan=$2; shift 2 ;;
       --nodes) nodes=$2; shift 2 ;;
       --cluster-cidr) cluster_cidrs=$2; shift 2 ;;
       --node-prefix) node_prefix=$2; shift 2 ;;
+      --node-prefix6) node_prefix6=$2; shift 2 ;;
       --no-network) network=0; shift ;;
       --owner) owner=$2; shift 2 ;;
       --prometheus) prometheus=1; shift ;;
@@ -95,20 +134,54 @@ cmd_up() {
     esac
   done
   [ "$(id -u)" = 0 ] || die "the lab creates network namespaces: run it as root"
-  check_cidr --lan "$lan"
+  [ -n "$stack" ] || stack=$(stack_of "${lan:-${cluster_cidrs:-192.168.1.0/24}}")
+  [[ $stack =~ ^(ipv4|dual|ipv6)$ ]] || die "--stack: '$stack' is not one of ipv4, dual, ipv6"
+  [ -n "$lan" ] || lan=$(stack_default_lan "$stack")
+  [ -n "$cluster_cidrs" ] || cluster_cidrs=$(stack_default_cluster_cidrs "$stack")
+  [ "$(stack_of "$lan")" = "$stack" ] \
+    || die "--lan: '$lan' makes an $(stack_of "$lan") LAN, but the stack is $stack; give one LAN per family of the stack"
+  [ "$(stack_of "$cluster_cidrs")" = "$stack" ] \
+    || die "--cluster-cidr: '$cluster_cidrs' has the families of an $(stack_of "$cluster_cidrs") cluster, but the LAN is $stack; nodes need an address of each family of the cluster"
+  local lan4="" lan6="" cidr
+  for cidr in ${lan//,/ }; do
+    if [ "$(family_of "$cidr")" = 6 ]; then
+      [ -z "$lan6" ] || die "--lan: two IPv6 LANs ($lan6, $cidr); give one per family"
+      check_cidr6 --lan "$cidr"
+      (( ${cidr#*/} <= 112 )) || die "--lan: $cidr leaves no last group for host numbers (use /112 or shorter)"
+      lan6=$cidr
+    else
+      [ -z "$lan4" ] || die "--lan: two IPv4 LANs ($lan4, $cidr); give one per family"
+      check_cidr --lan "$cidr"
+      lan4=$cidr
+    fi
+  done
   [[ $nodes =~ ^[0-9]+$ ]] && (( nodes <= 99 )) || die "--nodes: '$nodes' is not a number from 0 to 99"
   [[ $node_prefix =~ ^[0-9]+$ ]] || die "--node-prefix: '$node_prefix' is not a prefix length such as 24"
-  local cidr
+  [[ $node_prefix6 =~ ^[0-9]+$ ]] || die "--node-prefix6: '$node_prefix6' is not a prefix length such as 64"
+  # The family of the first cluster range is the cluster's primary one: it comes first on Nodes.
+  local families=""
   for cidr in ${cluster_cidrs//,/ }; do
-    check_cidr --cluster-cidr "$cidr"
-    cidrs_overlap "$cidr" "$lan" && die "--cluster-cidr: $cidr overlaps the LAN $lan; pods and nodes need distinct ranges"
-    (( node_prefix >= ${cidr#*/} && node_prefix <= 30 )) \
-      || die "--node-prefix: /$node_prefix cannot cut $cidr into node subnets (use /${cidr#*/} to /30)"
+    if [ "$(family_of "$cidr")" = 6 ]; then
+      check_cidr6 --cluster-cidr "$cidr"
+      cidrs_overlap_any "$cidr" "$lan6" && die "--cluster-cidr: $cidr overlaps the LAN $lan6; pods and nodes need distinct ranges"
+      (( node_prefix6 > ${cidr#*/} && node_prefix6 <= 120 )) \
+        || die "--node-prefix6: /$node_prefix6 cannot cut $cidr into node subnets (use /$(( ${cidr#*/} + 1 )) to /120)"
+    else
+      check_cidr --cluster-cidr "$cidr"
+      cidrs_overlap "$cidr" "$lan4" && die "--cluster-cidr: $cidr overlaps the LAN $lan4; pods and nodes need distinct ranges"
+      (( node_prefix >= ${cidr#*/} && node_prefix <= 30 )) \
+        || die "--node-prefix: /$node_prefix cannot cut $cidr into node subnets (use /${cidr#*/} to /30)"
+    fi
+    [[ " $families " == *" $(family_of "$cidr") "* ]] || families="$families $(family_of "$cidr")"
   done
-  local cp_ip out_ip
-  cp_ip=$(cidr_host "$lan" 10)
-  cidr_host "$lan" $(( LAB_FIRST_NODE_HOST + nodes )) >/dev/null
-  out_ip=$(cidr_last_host "$lan")
+  families=${families# }
+  # Host numbers: the control plane .10, nodes from .11, the outside host the IPv4 LAN's last
+  # address (254 without one); the IPv6 addresses carry the same numbers.
+  local out_host=254
+  if [ -n "$lan4" ]; then
+    cidr_host "$lan4" $(( LAB_FIRST_NODE_HOST + nodes )) >/dev/null
+    out_host=$(cidr_host_number "$lan4" "$(cidr_last_host "$lan4")")
+  fi
   for tool in ip jq socat openssl curl setsid ss; do
     command -v $tool >/dev/null || die "$tool is missing: run hack/install-deps.sh (make deps)"
   done
@@ -125,13 +198,33 @@ cmd_up() {
   # A lab that fails half-way is taken down again: nothing is left behind.
   # LAB_KEEP=1 keeps it for a post-mortem.
   [ -n "${LAB_KEEP:-}" ] || trap 'echo "lab: start-up failed; taking the half-built lab down" >&2; LAB_QUIET=1 cmd_down' EXIT
+  # LAN, CP_IP, OUT_IP: the primary family's (what the lectures' IPv4 story and older callers
+  # read); LAN4/LAN6, CP_IP4/CP_IP6, OUT_IP4/OUT_IP6: each family's, empty without it.
+  local cp_host=10 primary=${families%% *} family
+  local -A cp_ip out_ip
+  LAN4=$lan4 LAN6=$lan6
+  for family in 4 6; do
+    cp_ip[$family]=$(lan_address "$family" $cp_host)
+    out_ip[$family]=$(lan_address "$family" "$out_host")
+  done
   cat >"$STATE/lab.env" <<EOF
-LAN=$lan
-LAN_LEN=${lan#*/}
-CP_IP=$cp_ip
-OUT_IP=$out_ip
+STACK=$stack
+FAMILIES="$families"
+LAN=$(family_lan "$primary")
+LAN_LEN=$(family_lan "$primary" | cut -d/ -f2)
+LAN4=$lan4
+LAN6=$lan6
+CP_HOST=$cp_host
+OUT_HOST=$out_host
+CP_IP=${cp_ip[$primary]}
+CP_IP4=${cp_ip[4]}
+CP_IP6=${cp_ip[6]}
+OUT_IP=${out_ip[$primary]}
+OUT_IP4=${out_ip[4]}
+OUT_IP6=${out_ip[6]}
 CLUSTER_CIDRS=$cluster_cidrs
 NODE_PREFIX=$node_prefix
+NODE_PREFIX6=$node_prefix6
 K8S_BIN=$K8S_BIN
 JAR=$JAR
 OWNER=$owner
@@ -139,12 +232,14 @@ EOF
   [ -z "$owner" ] || echo "$owner $(proc_start_time "$owner")" >"$STATE/owner"
   source "$STATE/lab.env"
 
-  say "LAN $lan: switch in namespace $(ns_name lan), control plane at $cp_ip, outside host at $out_ip"
+  say "LAN ${lan//,/ and } ($stack): switch in namespace $(ns_name lan), control plane at $(lan_addresses $CP_HOST), outside host at $(lan_addresses $OUT_HOST)"
   ns_create lan
-  ip -n "$(ns_name lan)" link add lan0 type bridge
+  # No multicast snooping: without a querier on the LAN, IPv6 neighbour discovery must not
+  # depend on the switch having heard every host's MLD report.
+  ip -n "$(ns_name lan)" link add lan0 type bridge mcast_snooping 0
   ip -n "$(ns_name lan)" link set lan0 up
-  host_create cp "$cp_ip"
-  host_create out "$out_ip"
+  host_create cp $CP_HOST
+  host_create out $OUT_HOST
 
   say "control plane: etcd, kube-apiserver, kube-controller-manager (in $(ns_name cp))"
   cp_start
@@ -157,7 +252,7 @@ EOF
 
   local i
   for (( i = 1; i <= nodes; i++ )); do
-    node_add "$(printf 'node%02d' "$i")" "$(cidr_host "$lan" $(( LAB_FIRST_NODE_HOST + i - 1 )))"
+    node_add "$(printf 'node%02d' "$i")" $(( LAB_FIRST_NODE_HOST + i - 1 ))
   done
 
   if (( network )); then
@@ -167,17 +262,61 @@ EOF
   trap - EXIT
 }
 
-# A namespace on the LAN with eth0 at ADDRESS; the switch port is named after the alias.
+# The LAN of family 4 or 6 ("" if the lab has none).
+family_lan() {
+  [ "$1" = 6 ] && echo "${LAN6:-}" || echo "${LAN4:-}"
+}
+
+# lan_address FAMILY HOST: the address of host number HOST on that family's LAN ("" without one).
+lan_address() {
+  local lan
+  lan=$(family_lan "$1")
+  [ -n "$lan" ] || return 0
+  if [ "$1" = 6 ]; then cidr6_host "$lan" "$2"; else cidr_host "$lan" "$2"; fi
+}
+
+# The addresses of host number HOST, one per family of the lab, primary first, space separated.
+lan_addresses() {
+  local family out=()
+  for family in $FAMILIES; do out+=("$(lan_address "$family" "$1")"); done
+  echo "${out[*]}"
+}
+
+# A namespace on the LAN with eth0 holding host number HOST of each family; the switch port is
+# named after the alias.
 host_create() {
-  local alias=$1 address=$2 ns
+  local alias=$1 host=$2 ns family
   ns=$(ns_name "$alias")
   ns_create "$alias"
   local port="p-$alias"
   port=${port:0:15}
   ip link add eth0 netns "$ns" type veth peer name "$port" netns "$(ns_name lan)"
   ip -n "$(ns_name lan)" link set "$port" master lan0 up
-  ip -n "$ns" addr add "$address/$LAN_LEN" dev eth0
+  # IPv6 as a real host does it: duplicate address detection, then an unsolicited neighbour
+  # advertisement (ndisc_notify; the kernel sends none for an address added without DAD), so that
+  # a node taking the address of one deleted a moment ago is reachable at once rather than after
+  # the peers' neighbour entries for the old one expire (IPv4's ARP overrides those by itself).
+  [ -z "${LAN6:-}" ] || ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.ndisc_notify=1
+  for family in $FAMILIES; do
+    if [ "$family" = 6 ]; then
+      ip -n "$ns" -6 addr add "$(lan_address 6 "$host")/${LAN6#*/}" dev eth0
+    else
+      ip -n "$ns" addr add "$(lan_address 4 "$host")/${LAN4#*/}" dev eth0
+    fi
+  done
   ip -n "$ns" link set eth0 up
+  [ -z "${LAN6:-}" ] || host_wait_dad "$alias"
+}
+
+# Until eth0's IPv6 address is no longer tentative (DAD takes a second).
+host_wait_dad() {
+  local ns i
+  ns=$(ns_name "$1")
+  for (( i = 0; i < 100; i++ )); do
+    [ -n "$(ip -n "$ns" -6 addr show dev eth0 tentative)" ] || return 0
+    sleep 0.1
+  done
+  die "the IPv6 address of $1 is still tentative after 10s (duplicate address detection): $(ip -n "$ns" -6 -br addr show dev eth0)"
 }
 
 java_command() {
@@ -204,21 +343,28 @@ agent_start() {
     NODE_NAME="$node" PLAINROUTE_AGENT_CNI_CONF_DIR="$STATE/nodes/$node/cni/net.d" $(java_command)
 }
 
+# node_add NODE HOST [AGENT]: a node at host number HOST of each family of the LAN.
 node_add() {
-  local node=$1 address=$2 agent=${3:-1}
+  local node=$1 host=$2 agent=${3:-1}
   [[ $node =~ ^[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?$ ]] || die "node name '$node': use up to 16 lowercase letters, digits and '-'"
   [ ! -d "$STATE/nodes/$node" ] || die "node $node is already in the lab"
-  cidr_contains "$LAN" "$address" || die "node address $address is not on the LAN $LAN"
-  [ "$address" != "$CP_IP" ] && [ "$address" != "$OUT_IP" ] || die "node address $address is the control plane's or the outside host's"
-  say "node $node at $address: namespace $(ns_name "$node"), Node object, agent"
+  (( host != CP_HOST && host != OUT_HOST )) || die "node address $(lan_addresses "$host") is the control plane's or the outside host's"
+  local addresses
+  addresses=$(lan_addresses "$host")
+  say "node $node at ${addresses// / and }: namespace $(ns_name "$node"), Node object, agent"
   mkdir -p "$STATE/nodes/$node/ipam"
-  echo "$address" >"$STATE/nodes/$node/address"
-  host_create "$node" "$address"
-  # Registered as a kubelet would: the InternalIP in the status is what peers route to.
+  # address: the primary family's (older readers); addresses: every family's, primary first.
+  echo "$host" >"$STATE/nodes/$node/host"
+  echo "${addresses%% *}" >"$STATE/nodes/$node/address"
+  tr ' ' '\n' <<<"$addresses" >"$STATE/nodes/$node/addresses"
+  host_create "$node" "$host"
+  # Registered as a kubelet would: the InternalIPs in the status (one per family, primary first,
+  # like a kubelet's --node-ip) are what peers route to.
   lab_kubectl create -f - >/dev/null <<EOF
 {"apiVersion": "v1", "kind": "Node",
  "metadata": {"name": "$node", "labels": {"kubernetes.io/hostname": "$node"}},
- "status": {"addresses": [{"type": "InternalIP", "address": "$address"}, {"type": "Hostname", "address": "$node"}]}}
+ "status": {"addresses": $(jq -cn --arg a "$addresses" --arg n "$node" \
+   '[$a | split(" ")[] | {type: "InternalIP", address: .}] + [{type: "Hostname", address: $n}]')}}
 EOF
   (( agent == 0 )) || agent_start "$node"
   prometheus_targets_write
@@ -227,10 +373,19 @@ EOF
 network_declare() {
   local cidrs
   cidrs=$(jq -cn --arg c "$CLUSTER_CIDRS" '$c | split(",")')
-  say "ClusterNetwork default: clusterCIDRs $cidrs, one /$NODE_PREFIX per node"
+  local spec sizes=""
+  spec=$(jq -cn --argjson c "$cidrs" '{clusterCIDRs: $c}')
+  if [[ " $FAMILIES " == *" 4 "* ]]; then
+    spec=$(jq -c --argjson p "$NODE_PREFIX" '. + {nodeSubnetPrefixLength: $p}' <<<"$spec")
+    sizes="/$NODE_PREFIX"
+  fi
+  if [[ " $FAMILIES " == *" 6 "* ]]; then
+    spec=$(jq -c --argjson p "$NODE_PREFIX6" '. + {nodeSubnetPrefixLengthIPv6: $p}' <<<"$spec")
+    sizes="${sizes:+$sizes and }/$NODE_PREFIX6"
+  fi
+  say "ClusterNetwork default: clusterCIDRs $cidrs, one $sizes per node"
   lab_kubectl apply -f - >/dev/null <<EOF
-{"apiVersion": "plainroute.io/v1alpha1", "kind": "ClusterNetwork", "metadata": {"name": "default"},
- "spec": {"clusterCIDRs": $cidrs, "nodeSubnetPrefixLength": $NODE_PREFIX}}
+{"apiVersion": "plainroute.io/v1alpha1", "kind": "ClusterNetwork", "metadata": {"name": "default"}, "spec": $spec}
 EOF
 }
 
@@ -263,15 +418,26 @@ cmd_node() {
   case $verb in
     add)
       # --no-agent registers the node only (`start agent NODE` later): to time the controller alone.
-      local address="" agent=1 arg
+      # ADDRESS (of any family of the LAN) picks the host number; the other family's address
+      # carries the same number.
+      local address="" agent=1 arg host lan
       for arg in "${@:3}"; do
         case $arg in
           --no-agent) agent=0 ;;
           *) address=$arg ;;
         esac
       done
-      [ -n "$address" ] || address=$(lab_free_node_address)
-      node_add "$node" "$address" "$agent"
+      if [ -n "$address" ]; then
+        lan=$(family_lan "$(family_of "$address")")
+        [ -n "$lan" ] || die "node address $address: the lab's LAN ($LAN) has no IPv$(family_of "$address")"
+        host=$(cidr_host_number "$lan" "$address") \
+          || die "node address $address is not on the LAN $lan (IPv6: the host number in decimal digits as the last group, e.g. ${lan%/*}11)"
+        lan_addresses "$host" >/dev/null
+        grep -qsx "$host" "$STATE"/nodes/*/host && die "node address $address is taken by another node"
+      else
+        host=$(lab_free_node_host)
+      fi
+      node_add "$node" "$host" "$agent"
       ;;
     delete)
       [ -d "$STATE/nodes/$node" ] || die "no node $node in the lab"
@@ -314,18 +480,17 @@ cmd_reboot() {
   local port="p-$node"
   ip -n "$(ns_name lan)" link del "${port:0:15}" 2>/dev/null || true
   ip netns delete "$(ns_name "$node")"
-  host_create "$node" "$(<"$STATE/nodes/$node/address")"
+  host_create "$node" "$(<"$STATE/nodes/$node/host")"
   ip -n "$(ns_name "$node")" link set eth0 address "$mac"
   agent_start "$node"
 }
 
-# The lowest node address (.11 up) that no node of the lab uses.
-lab_free_node_address() {
-  local host address used
-  used=$(cat "$STATE"/nodes/*/address 2>/dev/null || true)
+# The lowest host number (11 up) that no node of the lab uses.
+lab_free_node_host() {
+  local host used
+  used=$(cat "$STATE"/nodes/*/host 2>/dev/null || true)
   for (( host = LAB_FIRST_NODE_HOST; ; host++ )); do
-    address=$(cidr_host "$LAN" "$host")
-    grep -qx "$address" <<<"$used" || { echo "$address"; return 0; }
+    grep -qx "$host" <<<"$used" || { lan_addresses "$host" >/dev/null; echo "$host"; return 0; }
   done
 }
 
@@ -349,7 +514,7 @@ cmd_pod() {
         exit 1
       fi
       echo "$out" >"$result"
-      jq -r '.ips[0].address | split("/")[0]' <<<"$out"
+      pod_addresses "$out"
       ;;
     del)
       [ -f "$result" ] || die "no pod $pod on $node"
@@ -425,18 +590,40 @@ cmd_exec() {
   exec ip netns exec "$(ns_name "$where")" "$@"
 }
 
+# The pod's addresses from its CNI result, one a line, the cluster's primary family first.
+pod_addresses() {
+  jq -r --arg families "$FAMILIES" '
+    [.ips[].address | split("/")[0]]
+    | sort_by(if contains(":") then ($families | index("6")) else ($families | index("4")) end)[]' <<<"$1"
+}
+
+# An echo server for each family of the lab.
 cmd_echo_server() {
   local where=${1:-} port=${2:-$ECHO_PORT}
   ns_exists "$where" || die "no namespace '$where' in lab $LAB_NAME"
-  proc_start "echo-$where-$port" "$(ns_name "$where")" socat "UDP4-RECVFROM:$port,fork,reuseaddr" \
-    SYSTEM:"read -r line; echo \$SOCAT_PEERADDR; : $STATE"
+  if [[ " $FAMILIES " == *" 4 "* ]]; then
+    proc_start "echo-$where-$port" "$(ns_name "$where")" socat "UDP4-RECVFROM:$port,fork,reuseaddr" \
+      SYSTEM:"read -r line; echo \$SOCAT_PEERADDR; : $STATE"
+  fi
+  if [[ " $FAMILIES " == *" 6 "* ]]; then
+    proc_start "echo6-$where-$port" "$(ns_name "$where")" socat "UDP6-RECVFROM:$port,fork,reuseaddr,ipv6only=1" \
+      SYSTEM:"read -r line; echo \$SOCAT_PEERADDR; : $STATE"
+  fi
 }
 
+# Prints the source address the echo server saw, in canonical form (socat writes IPv6 ones in
+# full and in brackets).
 cmd_ask() {
-  local where=${1:-} address=${2:-} port=${3:-$ECHO_PORT}
+  local where=${1:-} address=${2:-} port=${3:-$ECHO_PORT} seen
   [ -n "$address" ] || die "usage: ask WHERE ADDRESS [PORT]"
   ns_exists "$where" || die "no namespace '$where' in lab $LAB_NAME"
-  echo hello | ip netns exec "$(ns_name "$where")" socat -t 3 -T 3 - "UDP4:$address:$port"
+  if [ "$(family_of "$address")" = 6 ]; then
+    seen=$(echo hello | ip netns exec "$(ns_name "$where")" socat -t 3 -T 3 - "UDP6:[$address]:$port")
+    seen=${seen#[}
+    ip6_canonical "${seen%]}" || die "the echo server at $address answered '$seen', not an address"
+  else
+    echo hello | ip netns exec "$(ns_name "$where")" socat -t 3 -T 3 - "UDP4:$address:$port"
+  fi
 }
 
 # --- inspection ------------------------------------------------------------------------------
@@ -448,7 +635,7 @@ cmd_env() {
 }
 
 cmd_status() {
-  echo "lab $LAB_NAME: LAN $LAN, control plane $CP_IP (API 127.0.0.1:$API_PORT), outside $OUT_IP"
+  echo "lab $LAB_NAME ($STACK): LAN $(echo $LAN4 $LAN6), control plane $(lan_addresses $CP_HOST) (API 127.0.0.1:$API_PORT), outside $(lan_addresses $OUT_HOST)"
   local name state
   for name in $(ls "$STATE/pids" 2>/dev/null | grep -v '\.supervisor$'); do
     state=$(proc_alive "$name" && echo "running (pid $(proc_pid "$name"))" || echo stopped)

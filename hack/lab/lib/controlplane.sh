@@ -1,6 +1,6 @@
 # The lab's control plane (sourced by lab.sh): etcd, kube-apiserver and kube-controller-manager
 # (garbage collector only) in the namespace "cp", as on a control-plane node of the lectures. The
-# nodes reach the API server over the LAN at $CP_IP:6443; the machine's shell reaches it through
+# nodes reach the API server over the LAN at $CP_IP:6443 (the primary family's address); the machine's shell reaches it through
 # 127.0.0.1:$API_PORT only, via two socat relays joined by a Unix socket in $STATE (a Unix socket
 # belongs to no network namespace, so nothing is routed between the lab and the machine).
 
@@ -14,17 +14,21 @@ cp_start() {
 
   etcd_start
 
-  # The serving certificate names the address agents dial and 127.0.0.1, which the shell dials
-  # through the relay (kube-apiserver's own self-signed one leaves out 127.0.0.1).
+  # The serving certificate names the addresses agents dial (each family's) and 127.0.0.1, which
+  # the shell dials through the relay (kube-apiserver's own self-signed one leaves out 127.0.0.1).
+  # Its own Service range is of the primary family, like its advertised address; "::" listens on
+  # both families.
+  local sans="" ip
+  for ip in $CP_IP4 $CP_IP6; do sans="${sans}IP:$ip,"; done
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$LAB_NAME-apiserver" \
-    -addext "subjectAltName=IP:$CP_IP,IP:127.0.0.1,DNS:kubernetes,DNS:localhost" \
+    -addext "subjectAltName=${sans}IP:127.0.0.1,DNS:kubernetes,DNS:localhost" \
     -keyout "$dir/apiserver.key" -out "$dir/apiserver.crt" 2>/dev/null
   apiserver_start
 
   local ca
   ca=$(base64 -w0 <"$dir/apiserver.crt")
   kubeconfig_write "$dir/kubeconfig" https://127.0.0.1:6443 "$ca"
-  kubeconfig_write "$STATE/node-kubeconfig" "https://$CP_IP:6443" "$ca"
+  kubeconfig_write "$STATE/node-kubeconfig" "https://$(host_port "$CP_IP" 6443)" "$ca"
 
   # nodelifecycle: as in a cluster, a Node whose agent reports NetworkUnavailable=True gets the
   # node.kubernetes.io/network-unavailable taint. (Without kubelets the lab's Nodes never post
@@ -64,14 +68,16 @@ etcd_start() {
 }
 
 apiserver_start() {
-  local ns=$(ns_name cp) dir="$STATE/cp"
+  local ns=$(ns_name cp) dir="$STATE/cp" service_range=198.51.100.0/24 bind=0.0.0.0
+  if [ "$(family_of "$CP_IP")" = 6 ]; then service_range=fd00:198:51:100::/112; fi
+  [ -z "$CP_IP6" ] || bind=::
   proc_start kube-apiserver "$ns" "$K8S_BIN/kube-apiserver" \
-    --etcd-servers=http://127.0.0.1:2379 --bind-address=0.0.0.0 --advertise-address="$CP_IP" \
+    --etcd-servers=http://127.0.0.1:2379 --bind-address=$bind --advertise-address="$CP_IP" \
     --secure-port=6443 --tls-cert-file="$dir/apiserver.crt" --tls-private-key-file="$dir/apiserver.key" \
     --token-auth-file="$dir/tokens.csv" \
     --authorization-mode=Node,RBAC --service-account-issuer=https://kubernetes.default.svc \
     --service-account-key-file="$dir/sa.pub" --service-account-signing-key-file="$dir/sa.key" \
-    --service-cluster-ip-range=198.51.100.0/24 --disable-admission-plugins=ServiceAccount \
+    --service-cluster-ip-range=$service_range --disable-admission-plugins=ServiceAccount \
     --endpoint-reconciler-type=none
   cp_wait_url kube-apiserver https://127.0.0.1:6443/readyz
 }

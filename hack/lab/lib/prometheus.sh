@@ -28,7 +28,7 @@ scrape_configs:
   - job_name: plainroute-controller
     metrics_path: /q/metrics
     static_configs:
-      - targets: ['$CP_IP:8080']
+      - targets: ['$(host_port "$CP_IP" 8080)']
   - job_name: plainroute-agent
     metrics_path: /q/metrics
     file_sd_configs:
@@ -62,7 +62,7 @@ prometheus_targets_write() {
   local dir="$STATE/prometheus" node targets="[]"
   [ -d "$dir" ] || return 0
   for node in $(lab_nodes); do
-    targets=$(jq -c --arg t "$(<"$STATE/nodes/$node/address"):$LAB_AGENT_HTTP_PORT" --arg n "$node" \
+    targets=$(jq -c --arg t "$(host_port "$(<"$STATE/nodes/$node/address")" "$LAB_AGENT_HTTP_PORT")" --arg n "$node" \
       '. + [{targets: [$t], labels: {instance: $n}}]' <<<"$targets")
   done
   echo "$targets" >"$dir/agents.json.new"

@@ -11,10 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 /** A lab together with the pods started on it, and what the e2e tests check across them. */
@@ -64,30 +60,14 @@ final class PodCluster {
 
   /** Every pod pings every other pod (on its own node too); all failures are reported at once. */
   void assertFullMesh() throws Exception {
-    record Probe(String from, String to, String address) {
-    }
-    List<Probe> probes = new ArrayList<>();
+    List<PingMesh.Probe> probes = new ArrayList<>();
     pods.forEach((fromNode, fromPods) -> fromPods.keySet().forEach(fromPod ->
         pods.forEach((toNode, toPods) -> toPods.forEach((toPod, address) -> {
           if (!(fromNode.equals(toNode) && fromPod.equals(toPod))) {
-            probes.add(new Probe(fromNode + "-" + fromPod, toNode + "-" + toPod, address));
+            probes.add(new PingMesh.Probe(fromNode + "-" + fromPod, toNode + "-" + toPod, address));
           }
         }))));
-    ConcurrentLinkedQueue<String> failed = new ConcurrentLinkedQueue<>();
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<?>> all = probes.stream().map(p -> pool.submit(() -> {
-        if (!lab.ping(p.from(), p.address(), 1)) {
-          failed.add(p.from() + " -> " + p.to() + " (" + p.address() + ")");
-        }
-      })).<Future<?>>map(f -> f).toList();
-      for (Future<?> f : all) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    assertThat(failed).as("pod pairs that could not reach each other, of %d", probes.size()).isEmpty();
+    PingMesh.assertAllAnswered(lab, probes, "probes");
     System.out.printf("[e2e] full mesh: %d pod pairs over %d nodes, all reachable%n", probes.size(), pods.size());
   }
 
