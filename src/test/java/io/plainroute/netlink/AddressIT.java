@@ -12,7 +12,6 @@ class AddressIT extends KernelTestBase {
     super("prnl");
   }
 
-
   @Test
   void addressIsAddedListedAndRemoved() throws Exception {
     String namespace = newNamespace();

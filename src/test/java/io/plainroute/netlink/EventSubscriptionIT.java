@@ -14,16 +14,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class EventSubscriptionIT extends KernelTestBase {
-  EventSubscriptionIT() {
-    super("prnl");
-  }
-
   private static final Duration WITHIN = Duration.ofSeconds(1);
 
   private final BlockingQueue<NetlinkEvent> events = new LinkedBlockingQueue<>();
   private String namespace;
   private NetlinkHandle handle;
   private int bridge;
+
+  EventSubscriptionIT() {
+    super("prnl");
+  }
 
   @BeforeEach
   void bridgeWithAnAddress() throws Exception {

@@ -12,7 +12,6 @@ class LinkIT extends KernelTestBase {
     super("prnl");
   }
 
-
   @Test
   void bridgeIsCreatedSetUpGivenAnMtuAndDeleted() throws Exception {
     String namespace = newNamespace();

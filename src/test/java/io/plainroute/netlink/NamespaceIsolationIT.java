@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 
 /** Two handles on two namespaces in one JVM, used at once, each see and change only their own. */
 class NamespaceIsolationIT extends KernelTestBase {
+  private static final int OURS = 200;
+  private static final int ROUTES_PER_THREAD = 100;
+
   NamespaceIsolationIT() {
     super("prnl");
   }
-
-  private static final int OURS = 200;
-  private static final int ROUTES_PER_THREAD = 100;
 
   @Test
   void sameNamesAndAddressesInTwoNamespacesDoNotMeet() throws Exception {

@@ -16,13 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RouteBatchIT extends KernelTestBase {
+  private static final int OURS = 200;
+  private static final int ROUTES = 5_000;
+  private static final Inet4Address PEER = Ipv4Prefix.parseAddress("10.0.0.2");
   RouteBatchIT() {
     super("prnl");
   }
 
-  private static final int OURS = 200;
-  private static final int ROUTES = 5_000;
-  private static final Inet4Address PEER = Ipv4Prefix.parseAddress("10.0.0.2");
   /** Room for a few hundred errors, but a thousand requests per datagram. */
   private static final NetlinkConnection.Tuning OVERFLOWING =
       new NetlinkConnection.Tuning(256 * 1024, OptionalInt.of(ROUTES));

@@ -12,10 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RouteIT extends KernelTestBase {
-  RouteIT() {
-    super("prnl");
-  }
-
   private static final int OURS = 200;
   private static final int THEIRS = 201;
   private static final Inet4Address PEER = Ipv4Prefix.parseAddress("10.0.0.2");
@@ -23,6 +19,10 @@ class RouteIT extends KernelTestBase {
   private String namespace;
   private NetlinkHandle handle;
   private int bridge;
+
+  RouteIT() {
+    super("prnl");
+  }
 
   @BeforeEach
   void bridgeWithAnAddress() throws Exception {

@@ -23,12 +23,9 @@ import io.plainroute.nftables.MasqueradeState.Unrecognised;
 
 /** The table in a real kernel: installed, left alone when right, replaced when not, removed. */
 class MasqueradeIT extends KernelTestBase {
-  MasqueradeIT() {
-    super("prnft");
-  }
-
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final MasqueradeRuleset CLUSTER = MasqueradeRuleset.of(List.of("10.244.0.0/16"), "cni0");
+
   /** Someone else's NAT table, as kube-proxy or a user might have it. */
   private static final String FOREIGN_TABLE = """
       table ip nat {
@@ -38,6 +35,10 @@ class MasqueradeIT extends KernelTestBase {
         }
       }
       """;
+
+  MasqueradeIT() {
+    super("prnft");
+  }
 
   @Test
   void applyInstallsPlainroutesTableAndLeavesAForeignOneAsItWas() throws Exception {

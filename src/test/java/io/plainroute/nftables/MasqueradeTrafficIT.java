@@ -34,10 +34,6 @@ import io.plainroute.netns.NetworkNamespace;
  * </pre>
  */
 class MasqueradeTrafficIT extends KernelTestBase {
-  MasqueradeTrafficIT() {
-    super("prnft");
-  }
-
   private static final MasqueradeRuleset CLUSTER = MasqueradeRuleset.of(List.of("10.244.0.0/16"), "cni0");
   private static final int PORT = 7777;
   private static final int RECEIVE_TIMEOUT_MS = 5_000;
@@ -50,6 +46,10 @@ class MasqueradeTrafficIT extends KernelTestBase {
   private String pod1;
   private String pod2;
   private String pod3;
+
+  MasqueradeTrafficIT() {
+    super("prnft");
+  }
 
   @BeforeEach
   void buildTwoNodesAndAnOutsideHost() throws Exception {
