@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -144,6 +145,25 @@ public final class Lab implements AutoCloseable {
           .orElseThrow(() -> new IllegalStateException("lab " + this.name + " has no " + name + " in lab.env"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The pid of one of the lab's processes ("controller", "agent-node01", "kube-apiserver") while
+   * it runs; a supervised one gets a new pid each time it is started again.
+   */
+  public OptionalLong pid(String process) {
+    try {
+      Path file = state().resolve("pids").resolve(process);
+      if (!Files.isRegularFile(file)) {
+        return OptionalLong.empty();
+      }
+      long pid = Long.parseLong(Files.readString(file).strip());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent() ? OptionalLong.of(pid)
+          : OptionalLong.empty();
+    } catch (IOException | NumberFormatException e) {
+      // Being rewritten by its supervisor at this moment: as good as not running yet.
+      return OptionalLong.empty();
     }
   }
 
