@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The controller as a user meets it, each test on a fresh real control plane (kube-apiserver, etcd,
  * kube-controller-manager's garbage collector) with the packaged controller running as a process.
  */
-class AllocationIT extends FreshControlPlaneTest {
+class AllocationIT extends FreshControlPlaneBase {
   private static final Duration SOON = Duration.ofSeconds(30);
   private static final List<String> LECTURES = List.of("10.244.0.0/16");
 

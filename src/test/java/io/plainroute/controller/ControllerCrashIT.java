@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * Invariants 1 and 2 under faults: nodes arrive in a burst while the controller is killed with
  * SIGKILL (no shutdown, writes cut off mid-flight, the lease left held) and replaced, twice.
  */
-class ControllerCrashIT extends FreshControlPlaneTest {
+class ControllerCrashIT extends FreshControlPlaneBase {
   private static final int NODES = 300;
   private static final List<String> RANGES = List.of("10.244.0.0/15");
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * declared anew over other ranges (not Ready while nodes hold subnets outside them), and a pass
  * that fails (a condition a person can act on). Each test on a fresh real control plane.
  */
-class NodeNetworkOwnershipIT extends FreshControlPlaneTest {
+class NodeNetworkOwnershipIT extends FreshControlPlaneBase {
   private static final Duration SOON = Duration.ofSeconds(30);
   private static final List<String> LECTURES = List.of("10.244.0.0/16");
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Two controller replicas: normally one leads; even if both act at once, no subnet is given twice. */
-class TwoControllersIT extends FreshControlPlaneTest {
+class TwoControllersIT extends FreshControlPlaneBase {
   private static final List<String> RANGES = List.of("10.244.0.0/16");
 
   private ControllerHarness.Controller first;

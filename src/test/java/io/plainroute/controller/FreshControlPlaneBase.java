@@ -11,7 +11,7 @@ import org.junit.jupiter.api.TestInfo;
  * test's {@link #controller} (when it started one), all stopped after the test, also when it failed.
  * A subclass's own {@code @AfterEach} runs first, so it may stop replicas of its own before.
  */
-abstract class FreshControlPlaneTest {
+abstract class FreshControlPlaneBase {
   ControlPlane plane;
   Cluster cluster;
   /** The test's controller process, if it started one; closed after the test. */
