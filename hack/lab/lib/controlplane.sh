@@ -3,6 +3,8 @@
 # nodes reach the API server over the LAN at $CP_IP:6443 (the primary family's address); the machine's shell reaches it through
 # 127.0.0.1:$API_PORT only, via two socat relays joined by a Unix socket in $STATE (a Unix socket
 # belongs to no network namespace, so nothing is routed between the lab and the machine).
+# The ITs' control plane runs the same components with the same flags on loopback ports
+# (src/test/java/io/plainroute/testing/ControlPlaneCommands.java): change both together.
 
 cp_start() {
   local ns=$(ns_name cp) dir="$STATE/cp"
@@ -46,8 +48,8 @@ cp_start() {
   for (( attempt = 0; attempt < 5; attempt++ )); do
     API_PORT=$(free_loopback_port)
     proc_start relay-shell "" socat "TCP-LISTEN:$API_PORT,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$dir/apiserver.sock"
-    sleep 0.2
-    proc_alive relay-shell && break
+    proc_wait_listening relay-shell "$API_PORT" && break
+    proc_stop relay-shell
     LAB_API_PORT=$(( API_PORT + 1 ))
   done
   kubeconfig_write "$STATE/kubeconfig" "https://127.0.0.1:$API_PORT" "$ca"

@@ -135,6 +135,20 @@ procs_of_lab() {
   return 0
 }
 
+# proc_wait_listening NAME PORT: waits (5 s at most) until NAME listens on 127.0.0.1:PORT of the
+# machine's namespace, or exits; true only if it listens. A positive signal either way, where a
+# fixed sleep followed by "still alive?" would pass a process that was merely slow to fail.
+proc_wait_listening() {
+  local name=$1 port=$2 i pid
+  for (( i = 0; i < 50; i++ )); do
+    pid=$(proc_pid "$name") || return 1
+    # Its own listening socket, not one of a parallel lab that took the port meanwhile.
+    ss -Htlnp "sport = :$port" | grep -q "pid=$pid," && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 # proc_wait_log NAME REGEX SECONDS [OFFSET]: for a component that says when it is ready; only
 # what it logged after byte OFFSET counts (logs are appended to across restarts).
 proc_wait_log() {

@@ -46,8 +46,8 @@ CONFIG
   for (( attempt = 0; attempt < 5; attempt++ )); do
     port=$(prometheus_free_port $(( 19090 + attempt * 7 )))
     proc_start relay-prometheus-shell "" socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$dir/http.sock"
-    sleep 0.2
-    proc_alive relay-prometheus-shell && break
+    proc_wait_listening relay-prometheus-shell "$port" && break
+    proc_stop relay-prometheus-shell
   done
   proc_alive relay-prometheus-shell || die "no free loopback port for the Prometheus relay; see $STATE/logs/relay-prometheus-shell.log"
   echo "PROMETHEUS_PORT=$port" >>"$STATE/lab.env"

@@ -55,7 +55,12 @@ public class AgentDaemonSet {
    * leader callback.
    */
   public void startManaging() {
-    if (!config.enabled() || !started.compareAndSet(false, true)) {
+    if (!config.enabled()) {
+      // Said once per leadership, so that "no DaemonSet" is a decision one can see, not a silence.
+      LOG.info("not installing the agent DaemonSet: plainroute.agent-install.enabled is false");
+      return;
+    }
+    if (!started.compareAndSet(false, true)) {
       return;
     }
     worker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -118,6 +123,9 @@ public class AgentDaemonSet {
       } else if (!Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration())) {
         LOG.infof("restored the agent DaemonSet %s/%s to its template (generation %d)",
             after.getMetadata().getNamespace(), after.getMetadata().getName(), after.getMetadata().getGeneration());
+      } else {
+        LOG.infof("the agent DaemonSet %s/%s already matches its template", after.getMetadata().getNamespace(),
+            after.getMetadata().getName());
       }
     } catch (KubernetesClientException e) {
       LOG.warnf("could not apply the agent DaemonSet (retrying in %ds): %s", RETRY_SECONDS, e.getMessage());

@@ -6,24 +6,19 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.plainroute.api.v1alpha1.ClusterNetwork;
-import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
 import io.plainroute.api.v1alpha1.NodeNetwork;
+import io.plainroute.testing.AgentCluster;
 import io.plainroute.testing.ControlPlane;
 import io.plainroute.testing.NetnsLab;
-import io.plainroute.testing.OperatorProcess;
 import io.plainroute.testing.TestNamespaces;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -47,55 +42,26 @@ class NodeAvailabilityIT {
 
   @TempDir
   static Path cniDirs;
+  private static AgentCluster cluster;
   private static NetnsLab lab;
   private static ControlPlane plane;
-  private static OperatorProcess controller;
-  private static final Map<String, OperatorProcess> agents = new java.util.TreeMap<>();
   private static KubernetesClient client;
 
   @BeforeAll
   static void start() {
     assumeThat(TestNamespaces.isRoot()).as("needs root: creates network namespaces and programs their kernels").isTrue();
-    lab = NetnsLab.create(24);
-    NODES.keySet().stream().sorted().forEach(node -> lab.addNode(node, NODES.get(node)));
-    plane = ControlPlane.builder().name("availability").controllers("garbagecollector", "nodelifecycle").start();
-    plane.installCrds(Path.of(System.getProperty("plainroute.crds", "crds")));
-    client = plane.client();
-    ClusterNetwork cn = new ClusterNetwork();
-    cn.setMetadata(new ObjectMetaBuilder().withName("default").build());
-    ClusterNetworkSpec spec = new ClusterNetworkSpec();
-    spec.setClusterCIDRs(List.of("10.244.0.0/16"));
-    cn.setSpec(spec);
-    client.resource(cn).create();
-    NODES.keySet().stream().sorted().forEach(node -> client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata()
-        .withNewStatus().addNewAddress().withType("InternalIP").withAddress(NODES.get(node)).endAddress().endStatus().build()).create());
-    controller = OperatorProcess.builder(plane).name("controller").role("controller")
-        .systemProperty("plainroute.leader-election.namespace", "default").start();
-    for (String node : NODES.keySet()) {
-      OperatorProcess agent = OperatorProcess.builder(plane).name(node + "-agent").role("agent")
-          .env("NODE_NAME", node)
-          .systemProperty("plainroute.agent.netns", lab.namespace(node))
-          .systemProperty("plainroute.agent.cni-conf-dir", cniDirs.resolve(node).toString())
-          .systemProperty("quarkus.operator-sdk.controllers.\"agent\".max-reconciliation-interval", "1h")
-          .start();
-      agent.awaitLogLine(Pattern.compile("Listening on"), Duration.ofSeconds(60));
-      agents.put(node, agent);
-    }
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-        .until(() -> NODES.keySet().stream().allMatch(n -> "True".equals(ready(n).map(Condition::getStatus).orElse(""))));
+    cluster = AgentCluster.builder("availability", cniDirs).nodes(NODES).controllers("garbagecollector", "nodelifecycle")
+        .agentProperty("quarkus.operator-sdk.controllers.\"agent\".max-reconciliation-interval", "1h")
+        .start();
+    lab = cluster.lab();
+    plane = cluster.plane();
+    client = cluster.client();
   }
 
   @AfterAll
   static void stop() {
-    agents.values().forEach(OperatorProcess::close);
-    if (controller != null) {
-      controller.close();
-    }
-    if (plane != null) {
-      plane.close();
-    }
-    if (lab != null) {
-      lab.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
@@ -148,8 +114,7 @@ class NodeAvailabilityIT {
   }
 
   private static Optional<Condition> ready(String node) {
-    return Optional.ofNullable(client.resources(NodeNetwork.class).withName(node).get()).map(NodeNetwork::getStatus)
-        .flatMap(s -> s.getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst());
+    return cluster.condition(node, "Ready");
   }
 
   private static Optional<NodeCondition> networkUnavailable(String node) {

@@ -6,8 +6,6 @@ import io.plainroute.api.v1alpha1.ClusterNetworkSpec;
 import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkSpec;
 import io.plainroute.netlink.NetlinkHandle;
-import io.plainroute.netns.NetworkNamespace;
-import io.plainroute.nftables.Masquerade;
 import io.plainroute.testing.KernelTestBase;
 import io.plainroute.testing.TestNamespaces;
 import java.nio.file.Path;
@@ -41,9 +39,8 @@ abstract class NodeKernelTestBase extends KernelTestBase {
     ip("addr", "add", "192.168.1.11/24", "dev", "eth0");
     ip("link", "set", "lan0", "up");
     ip("link", "set", "eth0", "up");
-    netlink = closedAfterTest(NetlinkHandle.open(NetworkNamespace.named(namespace)));
-    Masquerade masquerade = closedAfterTest(Masquerade.open(NetworkNamespace.named(namespace)));
-    dataplane = new NodeDataplane(netlink, PROTOCOL, masquerade, new CniConfigWriter(cniDir));
+    netlink = netlink(namespace);
+    dataplane = new NodeDataplane(netlink, PROTOCOL, masquerade(namespace), new CniConfigWriter(cniDir));
   }
 
   /** One pass, as the reconciler runs it, with these peers. */

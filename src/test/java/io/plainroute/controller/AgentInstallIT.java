@@ -82,9 +82,11 @@ class AgentInstallIT {
           Lease lease = plane.client().leases().inNamespace(NAMESPACE).withName("plainroute-controller").get();
           return lease != null && lease.getSpec().getHolderIdentity() != null && lease.getSpec().getHolderIdentity().equals("offByDefaultAsInThePlainManifests");
         });
-    Thread.sleep(3000);
+    // The leader says it decided against installing: only then is "no DaemonSet" a result.
+    await().atMost(WAIT).until(() -> controller.logTail().contains("not installing the agent DaemonSet"));
     assertThat(agent(plane.client()).get()).as("no DaemonSet without plainroute.agent-install.enabled").isNull();
-    assertThat(controller.logTail()).doesNotContain("agent DaemonSet");
+    assertThat(controller.logTail()).doesNotContain("installing the agent DaemonSet plainroute")
+        .doesNotContain("created the agent DaemonSet");
   }
 
   @Test
@@ -115,9 +117,10 @@ class AgentInstallIT {
   @Order(2)
   void restartingTheControllerChangesNothing(ControlPlane plane) throws Exception {
     // The controller of this test has applied the same template again on taking the lease.
-    await().atMost(WAIT).until(() -> controller.logTail().contains("installing the agent DaemonSet"));
     DaemonSet before = agent(plane.client()).get();
-    Thread.sleep(3000);
+    // Its apply has been answered (a no-op): only then does an unchanged DaemonSet mean something.
+    await().atMost(WAIT).failFast("controller died", () -> !controller.process().isAlive())
+        .until(() -> controller.logTail().contains("already matches its template"));
     DaemonSet after = agent(plane.client()).get();
     assertThat(after.getMetadata().getGeneration()).isEqualTo(1L);
     assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());

@@ -4,44 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.plainroute.api.v1alpha1.Conditions;
-import io.plainroute.testing.ControlPlane;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * The controller as a user meets it, each test on a fresh real control plane (kube-apiserver, etcd,
  * kube-controller-manager's garbage collector) with the packaged controller running as a process.
  */
-class AllocationIT {
+class AllocationIT extends FreshControlPlaneBase {
   private static final Duration SOON = Duration.ofSeconds(30);
   private static final List<String> LECTURES = List.of("10.244.0.0/16");
 
-  private ControlPlane plane;
-  private ControllerHarness.Controller controller;
-  private Cluster cluster;
-
   @BeforeEach
-  void start(TestInfo test) {
-    plane = ControlPlane.builder().name(test.getTestMethod().orElseThrow().getName()).start();
-    plane.installCrds(ControllerHarness.crds());
-    controller = ControllerHarness.start(plane, "controller", "plainroute-controller");
-    cluster = new Cluster(plane.client());
-  }
-
-  @AfterEach
-  void stop() {
-    if (controller != null) {
-      controller.close();
-    }
-    if (plane != null) {
-      plane.close();
-    }
+  void startTheController() {
+    startController();
   }
 
   @Test
@@ -286,7 +267,9 @@ class AllocationIT {
     cluster.declare("default", LECTURES, 24);
     cluster.addNode("node01", "192.168.1.11");
     awaitReady("default");
-    Thread.sleep(1100); // creationTimestamp has one-second resolution; "default" must be older
+    // creationTimestamp has one-second resolution: "another" must be created in a later second.
+    Instant defaultCreated = Instant.parse(cluster.clusterNetwork("default").getMetadata().getCreationTimestamp());
+    await().atMost(SOON).until(() -> Instant.now().getEpochSecond() > defaultCreated.getEpochSecond());
     cluster.declare("another", List.of("10.250.0.0/16"), 24);
 
     await().atMost(SOON).until(() -> cluster.conditionIs("another", Conditions.READY, Conditions.FALSE));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.plainroute.api.v1alpha1.Conditions;
-import io.plainroute.testing.ControlPlane;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -16,36 +15,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Invariants 1 and 2 under faults: nodes arrive in a burst while the controller is killed with
  * SIGKILL (no shutdown, writes cut off mid-flight, the lease left held) and replaced, twice.
  */
-class ControllerCrashIT {
+class ControllerCrashIT extends FreshControlPlaneBase {
   private static final int NODES = 300;
   private static final List<String> RANGES = List.of("10.244.0.0/15");
-
-  private ControlPlane plane;
-  private Cluster cluster;
-  private ControllerHarness.Controller controller;
-
-  @BeforeEach
-  void start() {
-    plane = ControlPlane.builder().name("crash").start();
-    plane.installCrds(ControllerHarness.crds());
-    cluster = new Cluster(plane.client());
-  }
-
-  @AfterEach
-  void stop() {
-    if (controller != null) {
-      controller.close();
-    }
-    plane.close();
-  }
 
   @Test
   void threeHundredNodesInABurstWhileTheControllerIsKilledTwice() throws Exception {

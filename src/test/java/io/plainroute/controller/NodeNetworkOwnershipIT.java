@@ -10,17 +10,13 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.plainroute.api.v1alpha1.ClusterNetwork;
 import io.plainroute.api.v1alpha1.Conditions;
 import io.plainroute.api.v1alpha1.NodeNetwork;
-import io.plainroute.testing.ControlPlane;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * What the controller owns and what its status says when someone else changes it: NodeNetwork spec
@@ -28,34 +24,9 @@ import org.junit.jupiter.api.TestInfo;
  * declared anew over other ranges (not Ready while nodes hold subnets outside them), and a pass
  * that fails (a condition a person can act on). Each test on a fresh real control plane.
  */
-class NodeNetworkOwnershipIT {
+class NodeNetworkOwnershipIT extends FreshControlPlaneBase {
   private static final Duration SOON = Duration.ofSeconds(30);
   private static final List<String> LECTURES = List.of("10.244.0.0/16");
-
-  private ControlPlane plane;
-  private ControllerHarness.Controller controller;
-  private Cluster cluster;
-
-  @BeforeEach
-  void start(TestInfo test) {
-    plane = ControlPlane.builder().name(test.getTestMethod().orElseThrow().getName()).start();
-    plane.installCrds(ControllerHarness.crds());
-    cluster = new Cluster(plane.client());
-  }
-
-  @AfterEach
-  void stop() {
-    if (controller != null) {
-      controller.close();
-    }
-    if (plane != null) {
-      plane.close();
-    }
-  }
-
-  private void startController() {
-    controller = ControllerHarness.start(plane, "controller", "plainroute-controller");
-  }
 
   @Test
   void aHandEditedNodeNameIsPutBackAndAGatewayEditIsRefused() {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.plainroute.api.v1alpha1.Conditions;
-import io.plainroute.testing.ControlPlane;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,33 +16,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Two controller replicas: normally one leads; even if both act at once, no subnet is given twice. */
-class TwoControllersIT {
+class TwoControllersIT extends FreshControlPlaneBase {
   private static final List<String> RANGES = List.of("10.244.0.0/16");
 
-  private ControlPlane plane;
-  private Cluster cluster;
   private ControllerHarness.Controller first;
   private ControllerHarness.Controller second;
 
-  @BeforeEach
-  void start() {
-    plane = ControlPlane.builder().name("two").start();
-    plane.installCrds(ControllerHarness.crds());
-    cluster = new Cluster(plane.client());
-  }
-
   @AfterEach
-  void stop() {
+  void stopReplicas() {
     for (ControllerHarness.Controller c : new ControllerHarness.Controller[] {first, second}) {
       if (c != null) {
         c.close();
       }
     }
-    plane.close();
   }
 
   /**

@@ -183,12 +183,14 @@ abstract class LabClusterE2E {
           "-W", "1", cluster.pod(victim, "pod1")));
       Future<Lab.Result> fromVictim = pingers.submit(() -> lab.tryLab("exec", victim + "-pod2", "ping", "-c", "50", "-i", "0.2",
           "-W", "1", cluster.pod(other, "pod2")));
-      Thread.sleep(1_000);
+      // Both pingers run before the crash: their packets cross it.
+      await().atMost(Duration.ofSeconds(30)).until(() -> pinging(cluster.pod(victim, "pod1")) && pinging(cluster.pod(other, "pod2")));
+      long controllerBefore = lab.pid("controller").orElseThrow();
+      long agentBefore = lab.pid("agent-" + victim).orElseThrow();
       lab.lab("kill", "controller");
       lab.lab("kill", "agent", victim);
-      Thread.sleep(2_000);
-      lab.lab("start", "agent", victim);
-      lab.lab("start", "controller");
+      // The outage lasts until the lab's supervisor (a kubelet's part) has started both again.
+      await().atMost(Duration.ofSeconds(30)).until(() -> restarted("controller", controllerBefore) && restarted("agent-" + victim, agentBefore));
       for (Future<Lab.Result> ping : List.of(toVictim, fromVictim)) {
         Lab.Result result = ping.get();
         assertThat(result.stdout()).as("ping across the crash").contains("50 packets transmitted, 50 received, 0% packet loss");
@@ -233,5 +235,16 @@ abstract class LabClusterE2E {
     assertThat(cluster.podCidr(next)).as("the next node gets the freed subnet (lowest free)").isEqualTo(freed);
     cluster.startPods(next);
     cluster.assertFullMesh();
+  }
+
+  /** This test's 50 pings to {@code address} run (the lab's namespaces share the machine's processes). */
+  private static boolean pinging(String address) {
+    return ProcessHandle.allProcesses().anyMatch(p -> p.info().command().map(c -> c.endsWith("/ping")).orElse(false)
+        && p.info().arguments().map(args -> args.length > 2 && args[0].equals("-c") && args[1].equals("50")
+            && args[args.length - 1].equals(address)).orElse(false));
+  }
+
+  private boolean restarted(String process, long pidBefore) {
+    return lab.pid(process).stream().anyMatch(pid -> pid != pidBefore);
   }
 }

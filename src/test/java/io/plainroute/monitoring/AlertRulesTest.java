@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.plainroute.testing.Command;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,18 +84,14 @@ class AlertRulesTest {
   private static String promtool(String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("promtool"));
     command.addAll(List.of(args));
-    Process process;
+    Command.Result result;
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
+      result = Command.of(command).mergeErrors().timeout(Duration.ofMinutes(2)).run();
+    } catch (UncheckedIOException e) {
       return fail("promtool is missing: install the Debian package prometheus (hack/install-deps.sh, run by make test)", e);
     }
-    if (!process.waitFor(2, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      fail("promtool " + String.join(" ", args) + " did not finish within 2 minutes");
-    }
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as("promtool %s:%n%s", String.join(" ", args), output).isZero();
+    String output = result.stdout();
+    assertThat(result.exitCode()).as("promtool %s:%n%s", String.join(" ", args), output).isZero();
     return output;
   }
 }

@@ -1,16 +1,21 @@
 package io.plainroute.netlink;
 
+import static io.plainroute.testing.TestNamespaces.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.plainroute.testing.KernelTestBase;
 import org.junit.jupiter.api.Test;
 
-class AddressIT extends NamespaceFixture {
+class AddressIT extends KernelTestBase {
+  AddressIT() {
+    super("prnl");
+  }
 
   @Test
   void addressIsAddedListedAndRemoved() throws Exception {
     String namespace = newNamespace();
-    NetlinkHandle handle = open(namespace);
+    NetlinkHandle handle = netlink(namespace);
     int bridge = handle.createBridge("prbr0").index();
     Address address = new Address(bridge, Ipv4Prefix.parse("10.0.1.1/24"));
 

@@ -1,7 +1,9 @@
 package io.plainroute.netlink;
 
+import static io.plainroute.testing.TestNamespaces.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.plainroute.testing.KernelTestBase;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -11,7 +13,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class EventSubscriptionIT extends NamespaceFixture {
+class EventSubscriptionIT extends KernelTestBase {
   private static final Duration WITHIN = Duration.ofSeconds(1);
 
   private final BlockingQueue<NetlinkEvent> events = new LinkedBlockingQueue<>();
@@ -19,10 +21,14 @@ class EventSubscriptionIT extends NamespaceFixture {
   private NetlinkHandle handle;
   private int bridge;
 
+  EventSubscriptionIT() {
+    super("prnl");
+  }
+
   @BeforeEach
   void bridgeWithAnAddress() throws Exception {
     namespace = newNamespace();
-    handle = open(namespace);
+    handle = netlink(namespace);
     bridge = handle.createBridge("prbr0").index();
     handle.setLinkUp(bridge);
     handle.addAddress(new Address(bridge, Ipv4Prefix.parse("10.0.0.1/24")));

@@ -1,16 +1,21 @@
 package io.plainroute.netlink;
 
+import static io.plainroute.testing.TestNamespaces.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.plainroute.testing.KernelTestBase;
 import org.junit.jupiter.api.Test;
 
-class LinkIT extends NamespaceFixture {
+class LinkIT extends KernelTestBase {
+  LinkIT() {
+    super("prnl");
+  }
 
   @Test
   void bridgeIsCreatedSetUpGivenAnMtuAndDeleted() throws Exception {
     String namespace = newNamespace();
-    NetlinkHandle handle = open(namespace);
+    NetlinkHandle handle = netlink(namespace);
 
     Link bridge = handle.createBridge("prbr0");
     assertThat(bridge.kind()).isEqualTo("bridge");
@@ -37,7 +42,7 @@ class LinkIT extends NamespaceFixture {
   @Test
   void aPortIsPutOnABridgeAndShowsItsMaster() throws Exception {
     String namespace = newNamespace();
-    NetlinkHandle handle = open(namespace);
+    NetlinkHandle handle = netlink(namespace);
     Link bridge = handle.createBridge("prbr0");
     ip(namespace, "link", "add", "prport0", "type", "veth", "peer", "name", "prport1");
     int port = handle.link("prport0").orElseThrow().index();
@@ -51,7 +56,7 @@ class LinkIT extends NamespaceFixture {
 
   @Test
   void errorsNameTheirErrno() throws Exception {
-    NetlinkHandle handle = open(newNamespace());
+    NetlinkHandle handle = netlink(newNamespace());
     handle.createBridge("prbr0");
 
     assertThatThrownBy(() -> handle.createBridge("prbr0"))

@@ -1,7 +1,10 @@
 package io.plainroute.netlink;
 
+import static io.plainroute.testing.TestNamespaces.ip;
+import static io.plainroute.testing.TestNamespaces.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.plainroute.testing.KernelTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,16 +16,20 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Two handles on two namespaces in one JVM, used at once, each see and change only their own. */
-class NamespaceIsolationIT extends NamespaceFixture {
+class NamespaceIsolationIT extends KernelTestBase {
   private static final int OURS = 200;
   private static final int ROUTES_PER_THREAD = 100;
+
+  NamespaceIsolationIT() {
+    super("prnl");
+  }
 
   @Test
   void sameNamesAndAddressesInTwoNamespacesDoNotMeet() throws Exception {
     String first = newNamespace();
     String second = newNamespace();
-    NetlinkHandle one = open(first);
-    NetlinkHandle two = open(second);
+    NetlinkHandle one = netlink(first);
+    NetlinkHandle two = netlink(second);
 
     int bridgeOne = bridgeWithAddress(one);
     int bridgeTwo = bridgeWithAddress(two);
@@ -38,8 +45,8 @@ class NamespaceIsolationIT extends NamespaceFixture {
 
   @Test
   void handlesUsedFromManyThreadsAtOnceKeepToTheirNamespace() throws Exception {
-    NetlinkHandle one = open(newNamespace());
-    NetlinkHandle two = open(newNamespace());
+    NetlinkHandle one = netlink(newNamespace());
+    NetlinkHandle two = netlink(newNamespace());
     int bridgeOne = bridgeWithAddress(one);
     int bridgeTwo = bridgeWithAddress(two);
     ExecutorService callers = Executors.newFixedThreadPool(4);
@@ -64,8 +71,8 @@ class NamespaceIsolationIT extends NamespaceFixture {
   void ipForwardingIsSetInTheHandlesNamespaceOnly() throws Exception {
     String first = newNamespace();
     String second = newNamespace();
-    NetlinkHandle one = open(first);
-    NetlinkHandle two = open(second);
+    NetlinkHandle one = netlink(first);
+    NetlinkHandle two = netlink(second);
     String machine = Files.readString(Path.of("/proc/sys/net/ipv4/ip_forward"));
 
     one.setIpv4Forwarding(true);

@@ -1,9 +1,11 @@
 package io.plainroute.netlink;
 
+import static io.plainroute.testing.TestNamespaces.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.plainroute.netns.NetworkNamespace;
 
+import io.plainroute.testing.KernelTestBase;
 import java.net.Inet4Address;
 import java.util.List;
 import java.util.OptionalInt;
@@ -13,10 +15,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RouteBatchIT extends NamespaceFixture {
+class RouteBatchIT extends KernelTestBase {
   private static final int OURS = 200;
   private static final int ROUTES = 5_000;
   private static final Inet4Address PEER = Ipv4Prefix.parseAddress("10.0.0.2");
+  RouteBatchIT() {
+    super("prnl");
+  }
+
   /** Room for a few hundred errors, but a thousand requests per datagram. */
   private static final NetlinkConnection.Tuning OVERFLOWING =
       new NetlinkConnection.Tuning(256 * 1024, OptionalInt.of(ROUTES));
@@ -30,7 +36,7 @@ class RouteBatchIT extends NamespaceFixture {
 
   @Test
   void fiveThousandRoutesAreInstalledDumpedBackAndDeleted() throws Exception {
-    NetlinkHandle handle = open(namespace);
+    NetlinkHandle handle = netlink(namespace);
     List<Route> routes = routesVia(bridgeWithAddress(handle));
 
     long start = System.nanoTime();
@@ -53,7 +59,7 @@ class RouteBatchIT extends NamespaceFixture {
 
   @Test
   void eachErrorIsMappedToTheChangeThatCausedIt() throws Exception {
-    NetlinkHandle handle = open(namespace);
+    NetlinkHandle handle = netlink(namespace);
     int bridge = bridgeWithAddress(handle);
     Route kept = Route.via(Ipv4Prefix.parse("10.1.0.0/24"), PEER, bridge, OURS);
     Route missing = Route.via(Ipv4Prefix.parse("10.2.0.0/24"), PEER, bridge, OURS);

@@ -1,15 +1,17 @@
 package io.plainroute.netlink;
 
+import static io.plainroute.testing.TestNamespaces.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.plainroute.netlink.nl.Rtnetlink;
+import io.plainroute.testing.KernelTestBase;
 import java.net.Inet4Address;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class RouteIT extends NamespaceFixture {
+class RouteIT extends KernelTestBase {
   private static final int OURS = 200;
   private static final int THEIRS = 201;
   private static final Inet4Address PEER = Ipv4Prefix.parseAddress("10.0.0.2");
@@ -18,10 +20,14 @@ class RouteIT extends NamespaceFixture {
   private NetlinkHandle handle;
   private int bridge;
 
+  RouteIT() {
+    super("prnl");
+  }
+
   @BeforeEach
   void bridgeWithAnAddress() throws Exception {
     namespace = newNamespace();
-    handle = open(namespace);
+    handle = netlink(namespace);
     bridge = handle.createBridge("prbr0").index();
     handle.setLinkUp(bridge);
     handle.addAddress(new Address(bridge, Ipv4Prefix.parse("10.0.0.1/24")));

@@ -1,8 +1,11 @@
 package io.plainroute.nftables;
 
+import static io.plainroute.testing.TestNamespaces.nft;
+import static io.plainroute.testing.TestNamespaces.nftScript;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.plainroute.testing.KernelTestBase;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,9 +22,10 @@ import io.plainroute.nftables.MasqueradeState.Installed;
 import io.plainroute.nftables.MasqueradeState.Unrecognised;
 
 /** The table in a real kernel: installed, left alone when right, replaced when not, removed. */
-class MasqueradeIT extends NamespaceLab {
+class MasqueradeIT extends KernelTestBase {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final MasqueradeRuleset CLUSTER = MasqueradeRuleset.of(List.of("10.244.0.0/16"), "cni0");
+
   /** Someone else's NAT table, as kube-proxy or a user might have it. */
   private static final String FOREIGN_TABLE = """
       table ip nat {
@@ -31,6 +35,10 @@ class MasqueradeIT extends NamespaceLab {
         }
       }
       """;
+
+  MasqueradeIT() {
+    super("prnft");
+  }
 
   @Test
   void applyInstallsPlainroutesTableAndLeavesAForeignOneAsItWas() throws Exception {

@@ -1,7 +1,11 @@
 package io.plainroute.nftables;
 
+import static io.plainroute.testing.TestNamespaces.ip;
+import static io.plainroute.testing.TestNamespaces.run;
+import static io.plainroute.testing.TestNamespaces.tryExec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.plainroute.testing.KernelTestBase;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -29,7 +33,7 @@ import io.plainroute.netns.NetworkNamespace;
  *                                                 └─ 192.168.1.50 outside
  * </pre>
  */
-class MasqueradeTrafficIT extends NamespaceLab {
+class MasqueradeTrafficIT extends KernelTestBase {
   private static final MasqueradeRuleset CLUSTER = MasqueradeRuleset.of(List.of("10.244.0.0/16"), "cni0");
   private static final int PORT = 7777;
   private static final int RECEIVE_TIMEOUT_MS = 5_000;
@@ -42,6 +46,10 @@ class MasqueradeTrafficIT extends NamespaceLab {
   private String pod1;
   private String pod2;
   private String pod3;
+
+  MasqueradeTrafficIT() {
+    super("prnft");
+  }
 
   @BeforeEach
   void buildTwoNodesAndAnOutsideHost() throws Exception {
@@ -141,7 +149,7 @@ class MasqueradeTrafficIT extends NamespaceLab {
   }
 
   private static boolean pings(String namespace, String address) throws Exception {
-    return execIn(namespace, "ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "2", address).status() == 0;
+    return tryExec(namespace, "ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "2", address).ok();
   }
 
   /**

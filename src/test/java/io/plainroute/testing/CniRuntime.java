@@ -6,20 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.plainroute.netlink.Ipv4Prefix;
 import io.plainroute.netns.NetworkNamespace;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Plays the container runtime for tests: attaches a "pod" (a network namespace) to a network by
@@ -142,48 +135,22 @@ public final class CniRuntime {
   }
 
   private JsonNode execute(String command, String type, ObjectNode stdin, String nodeNamespace, Attachment attachment)
-      throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(
-        "ip", "netns", "exec", nodeNamespace, pluginDirectory.resolve(type).toString());
-    Map<String, String> environment = builder.environment();
-    environment.put("CNI_COMMAND", command);
-    environment.put("CNI_CONTAINERID", attachment.containerId());
-    environment.put("CNI_NETNS", NetworkNamespace.named(attachment.podNamespace()).path().orElseThrow().toString());
-    environment.put("CNI_IFNAME", attachment.ifname());
-    environment.put("CNI_PATH", pluginDirectory.toString());
-    Process process = builder.start();
-    CompletableFuture<String> stdout = readAsync(process.getInputStream());
-    CompletableFuture<String> stderr = readAsync(process.getErrorStream());
-    try (OutputStream input = process.getOutputStream()) {
-      JSON.writeValue(input, stdin);
-    }
-    if (!process.waitFor(PLUGIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IOException(type + " " + command + " did not finish in " + PLUGIN_TIMEOUT.toSeconds() + " s");
-    }
-    String output = stdout.join();
-    if (process.exitValue() != 0) {
+      throws IOException {
+    Command.Result result = Command.of("ip", "netns", "exec", nodeNamespace, pluginDirectory.resolve(type).toString())
+        .env("CNI_COMMAND", command)
+        .env("CNI_CONTAINERID", attachment.containerId())
+        .env("CNI_NETNS", NetworkNamespace.named(attachment.podNamespace()).path().orElseThrow().toString())
+        .env("CNI_IFNAME", attachment.ifname())
+        .env("CNI_PATH", pluginDirectory.toString())
+        .input(JSON.writeValueAsString(stdin))
+        .timeout(PLUGIN_TIMEOUT)
+        .run();
+    if (!result.ok()) {
       // A failing plugin prints {"code": .., "msg": .., "details": ..} on stdout.
       throw new IOException(type + " " + command + " for " + attachment + " failed with exit status "
-          + process.exitValue() + ": " + output.strip() + " " + stderr.join().strip() + "\nstdin: " + stdin);
+          + result.exitCode() + ": " + result.stdout().strip() + " " + result.stderr().strip() + "\nstdin: " + stdin);
     }
-    return command.equals("ADD") ? JSON.readTree(output) : null;
-  }
-
-  /** Reads on a thread of its own, so that neither pipe fills up while the other is read. */
-  private static CompletableFuture<String> readAsync(InputStream stream) {
-    Executor ownThread = task -> {
-      Thread thread = new Thread(task, "cni-plugin-output");
-      thread.setDaemon(true);
-      thread.start();
-    };
-    return CompletableFuture.supplyAsync(() -> {
-      try (stream) {
-        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }, ownThread);
+    return command.equals("ADD") ? JSON.readTree(result.stdout()) : null;
   }
 
   private static JsonNode readConflist(Path conflist) throws IOException {

@@ -3,11 +3,8 @@ package io.plainroute.testing;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,34 +13,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A real Kubernetes control plane for tests: etcd, kube-apiserver and, if controllers are asked
  * for, kube-controller-manager, each a child process of the test JVM with its files in one
  * temporary directory. No nodes, no scheduler, no kubelet: objects are stored and served, and
  * only the chosen controllers act on them.
+ *
+ * <p>This class owns the lifecycle only (start, restart, stop of the components); the pieces it
+ * uses have one job each: {@link LoopbackPorts}, {@link Kubeconfig}, {@link Kubectl}, {@link
+ * CrdInstaller}, {@link ControlPlaneCommands}, {@link ManagedProcess} (a component's process and
+ * log), {@link HealthProbe}.
  */
 public final class ControlPlane implements AutoCloseable {
 
   public static final List<String> DEFAULT_CONTROLLERS = List.of("garbagecollector");
 
-  /*
-   * TEST-NET-2 (RFC 5737): reserved for documentation, so it cannot overlap any range of a lab
-   * or a CI network. It is only a flag value; nothing routes it.
-   */
-  private static final String SERVICE_CLUSTER_IP_RANGE = "198.51.100.0/24";
-  private static final String SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc";
   private static final String ADMIN_USER = "plainroute-test-admin";
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
   private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
-  private static final Duration KUBECTL_TIMEOUT = Duration.ofMinutes(2);
   private static final int LOG_TAIL_LINES = 40;
   private static final int PORT_CLASH_ATTEMPTS = 3;
 
@@ -53,9 +44,9 @@ public final class ControlPlane implements AutoCloseable {
   private final Duration startupTimeout;
   private final KubeBinaries binaries = KubeBinaries.locate();
   private final RunDirectory dir;
+  private final Kubectl kubectl;
   private final String token = randomHex(32);
   private final List<ProcessHandle> started = new ArrayList<>();
-  private final AtomicInteger kubectlRuns = new AtomicInteger();
   private int etcdPort;
   private int etcdPeerPort;
   private int apiServerPort;
@@ -72,6 +63,7 @@ public final class ControlPlane implements AutoCloseable {
     this.controllerManagerArgs = List.copyOf(builder.controllerManagerArgs);
     this.startupTimeout = builder.startupTimeout;
     this.dir = RunDirectory.create("plainroute-cp-", name);
+    this.kubectl = new Kubectl(binaries.kubectl(), kubeconfig(), dir.resolve("kubectl-cache"));
     ExitCleanup.register(this);
   }
 
@@ -145,13 +137,13 @@ public final class ControlPlane implements AutoCloseable {
 
   private void boot() {
     Instant begin = Instant.now();
-    int[] ports = freePorts(4);
+    int[] ports = LoopbackPorts.free(4);
     etcdPort = ports[0];
     etcdPeerPort = ports[1];
     apiServerPort = ports[2];
     controllerManagerPort = ports[3];
 
-    etcd = launch("etcd", etcdCommand());
+    etcd = launch("etcd", ControlPlaneCommands.etcd(binaries, dir, etcdPort, etcdPeerPort));
     awaitHealthy(etcd, "http://127.0.0.1:" + etcdPort + "/health", null);
     report("etcd", begin, "127.0.0.1:" + etcdPort);
 
@@ -163,28 +155,13 @@ public final class ControlPlane implements AutoCloseable {
 
     if (!controllers.isEmpty()) {
       Instant kcmBegin = Instant.now();
-      controllerManager = launch("kube-controller-manager", controllerManagerCommand());
+      controllerManager = launch("kube-controller-manager",
+          ControlPlaneCommands.controllerManager(binaries, kubeconfig(), dir, controllerManagerPort, controllers, controllerManagerArgs));
       awaitHealthy(controllerManager, "https://127.0.0.1:" + controllerManagerPort + "/healthz", null);
       report("kube-controller-manager", kcmBegin, String.join(",", controllers));
     }
     System.out.printf("[plainroute-cp] %s: control plane up in %d ms, files in %s%n",
         name, Duration.between(begin, Instant.now()).toMillis(), dir.path());
-  }
-
-  private List<String> etcdCommand() {
-    String client = "http://127.0.0.1:" + etcdPort;
-    String peer = "http://127.0.0.1:" + etcdPeerPort;
-    return List.of(binaries.etcd().toString(),
-        "--name=test",
-        "--data-dir=" + dir.resolve("etcd"),
-        "--listen-client-urls=" + client,
-        "--advertise-client-urls=" + client,
-        "--listen-peer-urls=" + peer,
-        "--initial-advertise-peer-urls=" + peer,
-        "--initial-cluster=test=" + peer,
-        // Test data is disposable; fsync would dominate start-up and every write.
-        "--unsafe-no-fsync=true",
-        "--log-level=warn");
   }
 
   private void writeApiServerInputs() {
@@ -193,44 +170,9 @@ public final class ControlPlane implements AutoCloseable {
         token + "," + ADMIN_USER + "," + ADMIN_USER + ",\"system:masters\"\n");
   }
 
-  private List<String> apiServerCommand() {
-    return List.of(binaries.kubeApiServer().toString(),
-        "--etcd-servers=http://127.0.0.1:" + etcdPort,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
-        "--secure-port=" + apiServerPort,
-        // Without cert/key flags the apiserver self-signs into this directory; it reuses
-        // the files on restart, so the kubeconfig's CA stays valid.
-        "--cert-dir=" + dir.resolve("apiserver-certs"),
-        "--token-auth-file=" + dir.resolve("tokens.csv"),
-        "--authorization-mode=Node,RBAC",
-        "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
-        "--service-account-key-file=" + dir.resolve("sa.pub"),
-        "--service-account-signing-key-file=" + dir.resolve("sa.key"),
-        "--service-cluster-ip-range=" + SERVICE_CLUSTER_IP_RANGE,
-        // No serviceaccount controller runs, so the "default" ServiceAccount that this
-        // plugin requires for every Pod would never appear.
-        "--disable-admission-plugins=ServiceAccount",
-        // 127.0.0.1 is not a valid endpoint address; the "kubernetes" Service's
-        // endpoints are of no use without nodes anyway.
-        "--endpoint-reconciler-type=none");
-  }
-
   private void startApiServer() {
-    apiServer = launch("kube-apiserver", apiServerCommand());
+    apiServer = launch("kube-apiserver", ControlPlaneCommands.apiServer(binaries, dir, etcdPort, apiServerPort));
     awaitHealthy(apiServer, apiServerUrl() + "/readyz", token);
-  }
-
-  private List<String> controllerManagerCommand() {
-    List<String> command = new ArrayList<>(List.of(binaries.kubeControllerManager().toString(),
-        "--kubeconfig=" + kubeconfig(),
-        "--controllers=" + String.join(",", controllers),
-        "--leader-elect=false",
-        "--bind-address=127.0.0.1",
-        "--secure-port=" + controllerManagerPort,
-        "--cert-dir=" + dir.resolve("kcm-certs")));
-    command.addAll(controllerManagerArgs);
-    return command;
   }
 
   private ManagedProcess launch(String component, List<String> command) {
@@ -268,31 +210,7 @@ public final class ControlPlane implements AutoCloseable {
   }
 
   private void writeKubeconfig() {
-    String ca;
-    try {
-      ca = Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("apiserver-certs/apiserver.crt")));
-    } catch (IOException e) {
-      throw new UncheckedIOException("kube-apiserver did not write its self-signed certificate", e);
-    }
-    writeString(kubeconfig(), """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: plainroute-test
-          cluster:
-            server: %s
-            certificate-authority-data: %s
-        users:
-        - name: %s
-          user:
-            token: %s
-        contexts:
-        - name: plainroute-test
-          context:
-            cluster: plainroute-test
-            user: %s
-        current-context: plainroute-test
-        """.formatted(apiServerUrl(), ca, ADMIN_USER, token, ADMIN_USER));
+    Kubeconfig.write(kubeconfig(), apiServerUrl(), dir.resolve("apiserver-certs/apiserver.crt"), ADMIN_USER, token);
   }
 
   /** A kubeconfig for a system:masters user, usable by kubectl, fabric8 and the operator. */
@@ -322,92 +240,24 @@ public final class ControlPlane implements AutoCloseable {
     return client;
   }
 
-  /** Runs the kubectl built with the control plane against it. */
+  /** kubectl against this control plane, as its admin. */
+  public Kubectl kubectl() {
+    return kubectl;
+  }
+
+  /** Runs the kubectl built with the control plane against it (same as {@code kubectl().run(args)}). */
   public KubectlResult kubectl(String... args) {
-    return kubectlWithInput(null, args);
+    return kubectl.run(args);
   }
 
   /** Like {@link #kubectl(String...)}, with {@code stdin} fed to it (for {@code -f -}). */
   public KubectlResult kubectlWithInput(String stdin, String... args) {
-    List<String> command = new ArrayList<>(List.of(binaries.kubectl().toString(),
-        "--kubeconfig=" + kubeconfig(),
-        // Keeps kubectl's discovery cache out of $HOME; every run has a new port anyway.
-        "--cache-dir=" + dir.resolve("kubectl-cache")));
-    command.addAll(Arrays.asList(args));
-    String run = "kubectl-" + kubectlRuns.incrementAndGet();
-    Path out = dir.resolve(run + ".out");
-    Path err = dir.resolve(run + ".err");
-    Path in = dir.resolve(run + ".in");
-    try {
-      // Files rather than pipes: no reader threads, and a hung kubectl cannot block us.
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile());
-      if (stdin != null) {
-        Files.writeString(in, stdin);
-        builder.redirectInput(in.toFile());
-      } else {
-        builder.redirectInput(new File("/dev/null"));
-      }
-      Process process = builder.start();
-      if (!process.waitFor(KUBECTL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly().waitFor();
-        throw new IllegalStateException("kubectl " + String.join(" ", args) + " timed out after "
-            + KUBECTL_TIMEOUT.toSeconds() + "s; stderr: " + Files.readString(err));
-      }
-      return new KubectlResult(process.exitValue(), Files.readString(out), Files.readString(err));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running kubectl", e);
-    } finally {
-      for (Path p : List.of(out, err, in)) {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // the run directory goes away with the control plane
-        }
-      }
-    }
+    return kubectl.runWithInput(stdin, args);
   }
 
-  /**
-   * Applies every *.yaml / *.yml file in {@code dir} and waits until each CustomResourceDefinition
-   * among them is Established, so that its resources can be used right away. Returns the CRD names.
-   */
+  /** {@link CrdInstaller#install}: applies the directory's CRDs and waits until they are Established. */
   public List<String> installCrds(Path crdDir) {
-    List<Path> files = yamlFiles(crdDir);
-    if (files.isEmpty()) {
-      return List.of();
-    }
-    List<String> apply = new ArrayList<>(List.of("apply", "--server-side", "--force-conflicts", "-o", "name"));
-    files.forEach(f -> apply.addAll(List.of("-f", f.toString())));
-    String crdPrefix = "customresourcedefinition.apiextensions.k8s.io/";
-    List<String> crds = kubectl(apply.toArray(String[]::new)).orThrow().lines()
-        .filter(line -> line.startsWith(crdPrefix))
-        .toList();
-    if (!crds.isEmpty()) {
-      List<String> wait = new ArrayList<>(List.of("wait", "--for=condition=Established", "--timeout=60s"));
-      wait.addAll(crds);
-      kubectl(wait.toArray(String[]::new)).orThrow();
-    }
-    System.out.printf("[plainroute-cp] %d CRDs established from %s%n", crds.size(), crdDir);
-    return crds.stream().map(crd -> crd.substring(crdPrefix.length())).toList();
-  }
-
-  static List<Path> yamlFiles(Path dir) {
-    if (dir == null || !Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> list = Files.list(dir)) {
-      return list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-          .filter(Files::isRegularFile)
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return CrdInstaller.install(kubectl, crdDir);
   }
 
   /**
@@ -452,27 +302,6 @@ public final class ControlPlane implements AutoCloseable {
     }
     dir.delete();
     ExitCleanup.unregister(this);
-  }
-
-  private static int[] freePorts(int count) {
-    // All held open together so that the ports are distinct from each other.
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // nothing listens on it
-        }
-      }
-    }
   }
 
   private static void writeString(Path file, String content) {

@@ -2,6 +2,10 @@ package io.plainroute.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.plainroute.netlink.NetlinkException;
+import io.plainroute.netlink.NetlinkHandle;
+import io.plainroute.netns.NetworkNamespace;
+import io.plainroute.nftables.Masquerade;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 /**
  * Base of the kernel tests: each test works in network namespaces of its own (from
  * {@link TestNamespaces}) and deletes them afterwards, also when it fails; what it opened on them
- * is closed first. Tests set up and check with {@code ip}; only the code under test must not.
- * Without root they skip, and say why.
+ * is closed first. Tests set up and check with {@code ip} and {@code nft} (static helpers of
+ * {@link TestNamespaces}); only the code under test must not. Without root they skip, and say why.
  */
 public abstract class KernelTestBase {
   private final TestNamespaces namespaces;
@@ -35,6 +39,7 @@ public abstract class KernelTestBase {
         closeable.close();
       }
     } finally {
+      closeables.clear();
       // Every namespace goes, even when a handle could not be closed: none may outlive the run.
       namespaces.close();
     }
@@ -49,5 +54,15 @@ public abstract class KernelTestBase {
   protected <T extends AutoCloseable> T closedAfterTest(T closeable) {
     closeables.add(closeable);
     return closeable;
+  }
+
+  /** The code under test's rtnetlink handle on {@code namespace}, closed after the test. */
+  protected NetlinkHandle netlink(String namespace) throws NetlinkException {
+    return closedAfterTest(NetlinkHandle.open(NetworkNamespace.named(namespace)));
+  }
+
+  /** The code under test's masquerade table in {@code namespace}, closed after the test. */
+  protected Masquerade masquerade(String namespace) throws IOException {
+    return closedAfterTest(Masquerade.open(NetworkNamespace.named(namespace)));
   }
 }

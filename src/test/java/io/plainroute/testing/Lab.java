@@ -3,7 +3,6 @@ package io.plainroute.testing;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,7 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -149,6 +148,25 @@ public final class Lab implements AutoCloseable {
     }
   }
 
+  /**
+   * The pid of one of the lab's processes ("controller", "agent-node01", "kube-apiserver") while
+   * it runs; a supervised one gets a new pid each time it is started again.
+   */
+  public OptionalLong pid(String process) {
+    try {
+      Path file = state().resolve("pids").resolve(process);
+      if (!Files.isRegularFile(file)) {
+        return OptionalLong.empty();
+      }
+      long pid = Long.parseLong(Files.readString(file).strip());
+      return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent() ? OptionalLong.of(pid)
+          : OptionalLong.empty();
+    } catch (IOException | NumberFormatException e) {
+      // Being rewritten by its supervisor at this moment: as good as not running yet.
+      return OptionalLong.empty();
+    }
+  }
+
   public Path logs() {
     return state().resolve("logs");
   }
@@ -197,46 +215,16 @@ public final class Lab implements AutoCloseable {
   private static Result execute(List<String> args) {
     List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
     command.addAll(args);
-    Path out = null;
-    Path err = null;
-    try {
-      out = Files.createTempFile("plainroute-lab-", ".out");
-      err = Files.createTempFile("plainroute-lab-", ".err");
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile())
-          .redirectInput(new File("/dev/null"));
-      String bin = System.getProperty(KubeBinaries.BIN_PROPERTY, "");
-      if (!bin.isBlank()) {
-        builder.environment().put("K8S_BIN", bin);
-      }
-      String jar = System.getProperty(OperatorProcess.JAR_PROPERTY, "");
-      if (!jar.isBlank()) {
-        builder.environment().put("JAR", Path.of(jar).toAbsolutePath().toString());
-      }
-      Process process = builder.start();
-      if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly().waitFor();
-        throw new IllegalStateException("lab.sh " + String.join(" ", args) + " timed out after "
-            + COMMAND_TIMEOUT.toMinutes() + " min; stderr: " + Files.readString(err));
-      }
-      return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while running lab.sh", e);
-    } finally {
-      for (Path p : new Path[] {out, err}) {
-        if (p != null) {
-          try {
-            Files.deleteIfExists(p);
-          } catch (IOException ignored) {
-            // a temp file; the OS cleans up
-          }
-        }
-      }
+    Command lab = Command.of(command).timeout(COMMAND_TIMEOUT);
+    String bin = System.getProperty(KubeBinaries.BIN_PROPERTY, "");
+    if (!bin.isBlank()) {
+      lab.env("K8S_BIN", bin);
     }
+    String jar = System.getProperty(OperatorProcess.JAR_PROPERTY, "");
+    if (!jar.isBlank()) {
+      lab.env("JAR", Path.of(jar).toAbsolutePath().toString());
+    }
+    Command.Result result = lab.run();
+    return new Result(result.exitCode(), result.stdout(), result.stderr());
   }
 }

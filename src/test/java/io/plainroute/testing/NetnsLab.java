@@ -10,7 +10,8 @@ import java.util.Map;
  * namespace of its own plays the switch, each node is a namespace with an {@code eth0} plugged into
  * it. Namespaces come from {@link TestNamespaces} (prefix {@code prlab}), so they are deleted on
  * {@link #close()} and swept by a later run if a test JVM was killed; the machine's own namespace
- * gets nothing.
+ * gets nothing. The bash lab ({@code hack/lab/lab.sh}) builds the same LAN for the e2e tests;
+ * docs/testing.md says why kernel tests use this one.
  */
 public final class NetnsLab implements AutoCloseable {
   private final TestNamespaces namespaces = new TestNamespaces("prlab");

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,9 +66,9 @@ public final class TestNamespaces implements AutoCloseable {
   public synchronized void close() throws IOException, InterruptedException {
     List<String> failures = new ArrayList<>();
     for (int i = created.size() - 1; i >= 0; i--) {
-      Outcome outcome = execute("ip", "netns", "del", created.get(i));
-      if (!outcome.succeeded()) {
-        failures.add(created.get(i) + ": " + outcome.output().strip());
+      Command.Result outcome = execute("ip", "netns", "del", created.get(i));
+      if (!outcome.ok()) {
+        failures.add(created.get(i) + ": " + outcome.stdout().strip());
       }
     }
     created.clear();
@@ -127,27 +125,38 @@ public final class TestNamespaces implements AutoCloseable {
     return run(full.toArray(String[]::new));
   }
 
+  /** {@code nft ARGS...} inside the namespace; fails the test when nft does. */
+  public static String nft(String namespace, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("nft"));
+    command.addAll(List.of(args));
+    return exec(namespace, command.toArray(String[]::new));
+  }
+
+  /** {@code nft -f -} inside the namespace, with the script on its standard input; fails the test when nft does. */
+  public static String nftScript(String namespace, String script) {
+    return succeeded(Command.of("ip", "netns", "exec", namespace, "nft", "-f", "-").input(script)
+        .timeout(COMMAND_TIMEOUT).mergeErrors().run());
+  }
+
+  /** Runs a command inside the namespace and returns how it went (output: stdout and stderr together), without judging. */
+  public static Command.Result tryExec(String namespace, String... command) {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+    full.addAll(List.of(command));
+    return execute(full.toArray(String[]::new));
+  }
+
   /** Runs a command to its end; fails the test when it fails or takes longer than 30 s. */
   public static String run(String... command) throws IOException, InterruptedException {
-    Outcome outcome = execute(command);
-    assertThat(outcome.finished()).as("%s finished", List.of(command)).isTrue();
-    assertThat(outcome.exitValue()).as("%s exit status; output: %s", List.of(command), outcome.output()).isZero();
-    return outcome.output();
+    return succeeded(execute(command));
   }
 
-  private record Outcome(boolean finished, int exitValue, String output) {
-    boolean succeeded() {
-      return finished && exitValue == 0;
-    }
+  private static String succeeded(Command.Result result) {
+    assertThat(result.exitCode()).as("%s exit status; output: %s", result.command(), result.stdout()).isZero();
+    return result.stdout();
   }
 
-  private static Outcome execute(String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    boolean finished = process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    if (!finished) {
-      process.destroyForcibly();
-    }
-    return new Outcome(finished, finished ? process.exitValue() : -1, output);
+  /** stdout and stderr together, as a person at a shell would read them. */
+  private static Command.Result execute(String... command) {
+    return Command.of(command).timeout(COMMAND_TIMEOUT).mergeErrors().run();
   }
 }
