@@ -1,8 +1,11 @@
 package io.plainroute.netlink;
 
+import static io.plainroute.testing.TestNamespaces.ip;
+import static io.plainroute.testing.TestNamespaces.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.plainroute.testing.KernelTestBase;
 import java.net.Inet6Address;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +21,11 @@ import org.junit.jupiter.api.Test;
  * replaced, dumped by protocol, batched with IPv4 ones and deleted, and the notifications of both
  * families and of forwarding switches. ULA addresses, inside the test's own namespace only.
  */
-class Ipv6IT extends NamespaceFixture {
+class Ipv6IT extends KernelTestBase {
+  Ipv6IT() {
+    super("prnl");
+  }
+
   private static final int OURS = 202;
   private static final int THEIRS = 201;
   private static final Duration WITHIN = Duration.ofSeconds(2);
@@ -32,7 +39,7 @@ class Ipv6IT extends NamespaceFixture {
   @BeforeEach
   void aLinkWithAnAddressOfEachFamily() throws Exception {
     namespace = newNamespace();
-    handle = open(namespace);
+    handle = netlink(namespace);
     ip(namespace, "link", "add", "eth0", "type", "veth", "peer", "name", "lan0");
     ip(namespace, "link", "set", "lan0", "up");
     uplink = handle.link("eth0").orElseThrow().index();
