@@ -81,7 +81,8 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
         new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeNetwork.class, ClusterNetwork.class)
             .withItemStore(SlimStore.withoutManagedFields())
             .withSecondaryToPrimaryMapper(nn -> all(clusterNetworks))
-            .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()) || !Objects.equals(uplinkMac(nn), uplinkMac(old)))
+            .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()) || !Objects.equals(uplinkMac(nn), uplinkMac(old))
+                || !Objects.equals(conflict(nn), conflict(old)))
             .build(), context),
         new InformerEventSource<>(InformerEventSourceConfiguration.from(SubnetClaim.class, ClusterNetwork.class)
             .withItemStore(SlimStore.withoutManagedFields())
@@ -173,6 +174,12 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
   /** The agent reports its uplink's MAC in status; a change may create or end a Conflict. */
   private static Optional<String> uplinkMac(NodeNetwork nn) {
     return Optional.ofNullable(nn.getStatus()).map(s -> s.getUplink()).map(u -> u.getMac());
+  }
+
+  /** The controller's own condition: a hand edit of it is put back by the next pass. */
+  private static Optional<String> conflict(NodeNetwork nn) {
+    return Optional.ofNullable(nn.getStatus()).flatMap(s -> s.getConditions().stream()
+        .filter(c -> Conditions.CONFLICT.equals(c.getType())).findFirst()).map(c -> c.getStatus() + " " + c.getReason() + " " + c.getMessage());
   }
 
   private static <T extends HasMetadata> Set<ResourceID> all(IndexerResourceCache<T> cache) {

@@ -83,6 +83,7 @@ class BadInputScenariosIT {
     SCENARIOS.put("node-internalip-loopback", () -> noNodeIP("loopback", List.of(internalIP("127.0.0.1")), "(InternalIP 127.0.0.1)"));
     SCENARIOS.put("node-internalip-garbage", () -> noNodeIP("garbage-ip", List.of(internalIP("not-an-ip")), "(InternalIP not-an-ip)"));
     SCENARIOS.put("node-duplicate-internalip", BadInputScenariosIT::duplicateInternalIP);
+    SCENARIOS.put("nn-conflict-removed", BadInputScenariosIT::conflictConditionRemoved);
   }
 
   @BeforeAll
@@ -290,6 +291,19 @@ class BadInputScenariosIT {
         && reason("witness1", Conditions.READY).equals("DuplicateNodeIP"));
     removeNodes("duplicate-ip");
     await().atMost(SOON).until(() -> reason("witness1", Conditions.CONFLICT).equals("NoConflict"));
+  }
+
+  private static void conflictConditionRemoved() {
+    nodeWithSubnet("clone-a", "192.168.1.51");
+    nodeWithSubnet("clone-b", "192.168.1.51");
+    await().atMost(SOON).until(() -> reason("clone-a", Conditions.CONFLICT).equals("DuplicateNodeIP"));
+    await().atMost(SOON).ignoreExceptions().untilAsserted(() -> {
+      NodeNetwork nn = cluster.nodeNetwork("clone-a").orElseThrow();
+      nn.getStatus().getConditions().removeIf(c -> Conditions.CONFLICT.equals(c.getType()));
+      plane.client().resource(nn).updateStatus();
+    });
+    await().atMost(SOON).until(() -> reason("clone-a", Conditions.CONFLICT).equals("DuplicateNodeIP"));
+    removeNodes("clone-a", "clone-b");
   }
 
   private static String reason(String node, String type) {
