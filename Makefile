@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence bench-startup bench-alloc bench-scale alerts fuzz fuzz-short soak clean
+.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence bench-startup bench-alloc bench-scale alerts fuzz fuzz-short soak bad-input clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
@@ -130,6 +130,12 @@ demo:
 ## e2e-scale: the e2e scale variant (not in `make test`): NODES nodes with PODS pods each, full mesh
 NODES ?= 20
 PODS ?= 2
+## bad-input: every row of docs/bad-input.md against a real API server (and the controller where
+## plainroute repairs or reports); BadInputTableTest checks the table and the tests are in step
+bad-input: deps
+	@bin=$$(hack/k8s/build.sh) && $(MVN) verify -Dplainroute.k8s.bin=$$bin -Dtest=BadInputTableTest -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dit.test=BadInputMatrixIT,BadInputScenariosIT
+
 e2e-scale: deps
 	@set -o pipefail; bin=$$(hack/k8s/build.sh) && $(MVN) verify -Dplainroute.k8s.bin=$$bin -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
 	  -Dit.test=ClusterScale -Dplainroute.scale.nodes=$(NODES) -Dplainroute.scale.pods=$(PODS) | grep -E '\[scale\]|Tests run:|FAIL|ERROR'
