@@ -139,14 +139,17 @@ for family in $FAMILIES; do
 done
 
 primary=${FAMILIES%% *}
+last_pod=${pod_ip[$last,$primary]}
+routes_hint=""
+[[ " $FAMILIES " != *" 6 "* ]] || routes_hint="; and ip -6 route"
 step "The lab stays up. Look around:"
 cat <<EOF | indent
 export KUBECONFIG=$KUBECONFIG PATH=$bin:\$PATH
 kubectl get nodenetworks -o wide; kubectl describe nodenetwork $first
-ip netns exec demo-$first ip route            # a node$([[ " $FAMILIES " == *" 6 "* ]] && echo "; and ip -6 route")
-ip netns exec demo-$first-pod1 ping ${pod_ip[$last,$primary]}   # a pod
+ip netns exec demo-$first ip route            # a node$routes_hint
+ip netns exec demo-$first-pod1 ping $last_pod   # a pod
 hack/lab/lab.sh pod add $first pod2; hack/lab/lab.sh node add node$(printf '%02d' $(( $(wc -w <<<"$nodes") + 1 )))
 hack/lab/lab.sh status                     # processes; logs in $state/logs
-${PROMETHEUS_URL:+curl -s $PROMETHEUS_URL/api/v1/alerts     # the lab's Prometheus (DEMO_PROMETHEUS=1)}
+${PROMETHEUS_URL:+curl -s $PROMETHEUS_URL/api/v1/alerts     # the Prometheus of the lab (DEMO_PROMETHEUS=1)}
 make demo-down                             # removes everything the demo made
 EOF
