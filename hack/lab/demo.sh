@@ -134,8 +134,10 @@ last=${nodes##* }
 sleep 0.3
 for family in $FAMILIES; do
   out_ip=$([ "$family" = 6 ] && echo "$OUT_IP6" || echo "$OUT_IP4")
-  echo "   IPv$family: the pod on $last saw the packet come from $("$lab" ask "$first-pod1" "${pod_ip[$last,$family]}")  (the sender pod's own address)"
-  echo "   IPv$family: a host outside the cluster ($out_ip) saw it come from $("$lab" ask "$first-pod1" "$out_ip")  (node $first's address: masqueraded)"
+  # Each line names its family when there are two; the single-family story reads as in the lectures.
+  tag=$([ "$FAMILIES" = "$family" ] || echo "IPv$family: ")
+  echo "   ${tag}the pod on $last saw the packet come from $("$lab" ask "$first-pod1" "${pod_ip[$last,$family]}")  (the sender pod's own address)"
+  echo "   ${tag}a host outside the cluster ($out_ip) saw it come from $("$lab" ask "$first-pod1" "$out_ip")  (node $first's address: masqueraded)"
 done
 
 primary=${FAMILIES%% *}
