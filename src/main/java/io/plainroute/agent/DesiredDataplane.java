@@ -115,11 +115,6 @@ public record DesiredDataplane(
     return List.copyOf(subnets);
   }
 
-  /** The interface of {@code interfaces} that holds the primary node IP of {@code own}, if any. */
-  static Optional<NodeUplink> uplink(NodeNetworkSpec own, NodeInterfaces interfaces) {
-    return address(own.getNodeIP()).flatMap(interfaces::uplink);
-  }
-
   /** A single-stack node's dataplane with the primary family's uplink, and no earlier routes to keep. */
   public static DesiredDataplane of(ClusterNetworkSpec cluster, NodeNetworkSpec own, List<NodeNetwork> peers, Optional<NodeUplink> uplink) {
     List<PodSubnet> subnets = subnets(own);

@@ -204,7 +204,7 @@ final class NodeDataplane {
     if (!problems.isEmpty()) {
       return Part.failed(problems.get(0).peer().getReason(), installed + " of " + (installed
           + problems.size()) + routesOf + " are routed; unreachable: " + problems.stream()
-          .map(p -> p.peer().getNode() + " (" + p.family() + " " + p.peer().getNodeIP() + ", " + p.peer().getReason() + ")")
+          .map(p -> p.peer().getNode() + " (" + (dualStack ? p.family() + " " : "") + p.peer().getNodeIP() + ", " + p.peer().getReason() + ")")
           .collect(Collectors.joining(", "))
           + ". First: " + PeerProblems.explain(problems.get(0)));
     }

@@ -38,8 +38,8 @@ interface AllocationStore {
 
   /**
    * Writes the node addresses and the per-family lists ({@code nodeIP}, {@code podCIDRs},
-   * {@code gateways}, {@code nodeIPs}) of {@code spec} into the NodeNetwork, unless it changed since
-   * it was read; the NodeNetwork as it now is.
+   * {@code gateways}, {@code nodeIPs}) of {@code spec} into the NodeNetwork; the NodeNetwork as it
+   * now is. The API server refuses a write that would move or drop a subnet (CEL).
    */
   NodeNetwork updateAddresses(NodeNetwork nodeNetwork, NodeNetworkSpec spec);
 

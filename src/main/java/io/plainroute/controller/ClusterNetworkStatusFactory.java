@@ -59,9 +59,10 @@ final class ClusterNetworkStatusFactory {
 
   /** Which family's pool ran out, for which nodes, and what to do: one sentence per exhausted family. */
   private static String waiting(AllocationOutcome outcome) {
+    boolean single = outcome.families().size() == 1;
     return outcome.families().stream().filter(f -> !f.pendingNodes().isEmpty())
-        .map(f -> f.pendingNodes().size() + " node(s) wait for an " + f.family() + " subnet (" + names(f.pendingNodes())
-            + "): append an " + f.family() + " range to spec.clusterCIDRs or delete nodes that are gone")
+        .map(f -> f.pendingNodes().size() + " node(s) wait for " + (single ? "a" : "an " + f.family()) + " subnet (" + names(f.pendingNodes())
+            + "): append " + (single ? "a" : "an " + f.family()) + " range to spec.clusterCIDRs or delete nodes that are gone")
         .collect(Collectors.joining("; "));
   }
 

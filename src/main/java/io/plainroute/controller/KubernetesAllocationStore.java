@@ -102,9 +102,9 @@ final class KubernetesAllocationStore implements AllocationStore {
     fields.put("podCIDRs", spec.getPodCIDRs());
     fields.put("gateways", spec.getGateways());
     fields.put("nodeIPs", spec.getNodeIPs());
-    Map<String, Object> patch = Map.of(
-        "metadata", Map.of("resourceVersion", nodeNetwork.getMetadata().getResourceVersion()),
-        "spec", fields);
+    // No resourceVersion: the agent's status writes would make it fail all the time. The API server's
+    // rules keep a racing write safe: podCIDRs entries are immutable and the list cannot shrink.
+    Map<String, Object> patch = Map.of("spec", fields);
     return client.resources(NodeNetwork.class).withName(nodeNetwork.getMetadata().getName())
         .patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(patch));
   }

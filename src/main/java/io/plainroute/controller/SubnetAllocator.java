@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -245,7 +246,7 @@ final class SubnetAllocator {
           List<IPAddress> subnets = new ArrayList<>(subnets(existing));
           subnets.addAll(got.values());
           writeNodePodCIDRs(node, updateAddresses(node, existing, subnets));
-          LOG.infof("allocated %s to node %s", got.values().stream().map(IPAddress::toCanonicalString).toList(), name);
+          LOG.infof("allocated %s to node %s", got.values().stream().map(IPAddress::toCanonicalString).collect(Collectors.joining(",")), name);
           allocations.incrementAndGet();
         }
         return;
@@ -265,7 +266,7 @@ final class SubnetAllocator {
       }
       if (written.byUs()) {
         // The NodeNetwork is the record (kubectl get nodenetworks); an Event would be a 4th write a node.
-        LOG.infof("allocated %s to node %s", wanted.getPodCIDRs(), name);
+        LOG.infof("allocated %s to node %s", String.join(",", wanted.getPodCIDRs()), name);
         allocations.incrementAndGet();
       }
       writeNodePodCIDRs(node, actual);

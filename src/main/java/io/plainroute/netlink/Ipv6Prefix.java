@@ -52,7 +52,11 @@ public final class Ipv6Prefix implements IpPrefix {
     if (length > 128) {
       throw new IllegalArgumentException("'" + cidr + "' has prefix length " + length + " where at most 128 fits");
     }
-    return new Ipv6Prefix(parseAddress(cidr.substring(0, slash)), length);
+    try {
+      return new Ipv6Prefix(parseAddress(cidr.substring(0, slash)), length);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + cidr + "' is not an IPv6 prefix: " + e.getMessage(), e);
+    }
   }
 
   /** Parses an IPv6 address (no zone, no brackets); never consults DNS. */

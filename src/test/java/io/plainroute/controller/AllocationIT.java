@@ -64,7 +64,8 @@ class AllocationIT {
     String nodeNetworks = plane.kubectl("get", "nodenetworks").orThrow();
     assertThat(nodeNetworks.lines().findFirst().orElseThrow().split("\\s+"))
         .containsExactly("NAME", "NODE", "POD-CIDRS", "GATEWAYS", "NODE-IPS", "ROUTES", "READY", "AGE");
-    assertThat(nodeNetworks).containsPattern("node01\\s+node01\\s+10\\.244\\.\\d+\\.0/24\\s+10\\.244\\.\\d+\\.1\\s+192\\.168\\.1\\.11");
+    // One entry per family, as kubectl prints a list: ["10.244.0.0/24"], ["10.244.0.0/24","fd00:10:244::/64"] when dual-stack.
+    assertThat(nodeNetworks).containsPattern("node01\\s+node01\\s+\\[\"10\\.244\\.\\d+\\.0/24\"]\\s+\\[\"10\\.244\\.\\d+\\.1\"]\\s+\\[\"192\\.168\\.1\\.11\"]");
     assertThat(plane.kubectl("get", "nn", "node03", "-o", "name").orThrow().strip()).isEqualTo("nodenetwork.plainroute.io/node03");
     String clusterNetworks = plane.kubectl("get", "clusternetworks").orThrow();
     assertThat(clusterNetworks.lines().findFirst().orElseThrow().split("\\s+"))
@@ -123,7 +124,6 @@ class AllocationIT {
         .contains("fd00-0010-0244-0000-0000-0000-0000-0000-64", "fd00-0020-0000-0000-0000-0000-0000-0000-64");
 
     String nodeNetworks = plane.kubectl("get", "nodenetworks").orThrow();
-    System.out.println(nodeNetworks);
     assertThat(nodeNetworks).containsPattern("node01\\s+node01\\s+\\S*10\\.244\\.\\d+\\.0/24\\S*fd00:10:244:\\S*/64\\S*\\s+\\S*10\\.244\\.\\d+\\.1\\S*fd00:10:244:\\S*\\s+\\S*192\\.168\\.1\\.11\\S*fd00:1::11");
   }
 

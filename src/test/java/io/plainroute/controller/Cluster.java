@@ -90,11 +90,13 @@ final class Cluster {
     return client.resource(cn).create();
   }
 
+  /** As a user would with kubectl edit; retried when the controller wrote the status meanwhile (409). */
   void appendRange(String clusterNetwork, String range) {
-    client.resources(ClusterNetwork.class).withName(clusterNetwork).edit(cn -> {
-      cn.getSpec().getClusterCIDRs().add(range);
-      return cn;
-    });
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+        client.resources(ClusterNetwork.class).withName(clusterNetwork).edit(cn -> {
+          cn.getSpec().getClusterCIDRs().add(range);
+          return cn;
+        }));
   }
 
   ClusterNetwork clusterNetwork(String name) {
