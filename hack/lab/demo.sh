@@ -134,19 +134,24 @@ last=${nodes##* }
 sleep 0.3
 for family in $FAMILIES; do
   out_ip=$([ "$family" = 6 ] && echo "$OUT_IP6" || echo "$OUT_IP4")
-  echo "   IPv$family: the pod on $last saw the packet come from $("$lab" ask "$first-pod1" "${pod_ip[$last,$family]}")  (the sender pod's own address)"
-  echo "   IPv$family: a host outside the cluster ($out_ip) saw it come from $("$lab" ask "$first-pod1" "$out_ip")  (node $first's address: masqueraded)"
+  # Each line names its family when there are two; the single-family story reads as in the lectures.
+  tag=$([ "$FAMILIES" = "$family" ] || echo "IPv$family: ")
+  echo "   ${tag}the pod on $last saw the packet come from $("$lab" ask "$first-pod1" "${pod_ip[$last,$family]}")  (the sender pod's own address)"
+  echo "   ${tag}a host outside the cluster ($out_ip) saw it come from $("$lab" ask "$first-pod1" "$out_ip")  (node $first's address: masqueraded)"
 done
 
 primary=${FAMILIES%% *}
+last_pod=${pod_ip[$last,$primary]}
+routes_hint=""
+[[ " $FAMILIES " != *" 6 "* ]] || routes_hint="; and ip -6 route"
 step "The lab stays up. Look around:"
 cat <<EOF | indent
 export KUBECONFIG=$KUBECONFIG PATH=$bin:\$PATH
 kubectl get nodenetworks -o wide; kubectl describe nodenetwork $first
-ip netns exec demo-$first ip route            # a node$([[ " $FAMILIES " == *" 6 "* ]] && echo "; and ip -6 route")
-ip netns exec demo-$first-pod1 ping ${pod_ip[$last,$primary]}   # a pod
+ip netns exec demo-$first ip route            # a node$routes_hint
+ip netns exec demo-$first-pod1 ping $last_pod   # a pod
 hack/lab/lab.sh pod add $first pod2; hack/lab/lab.sh node add node$(printf '%02d' $(( $(wc -w <<<"$nodes") + 1 )))
 hack/lab/lab.sh status                     # processes; logs in $state/logs
-${PROMETHEUS_URL:+curl -s $PROMETHEUS_URL/api/v1/alerts     # the lab's Prometheus (DEMO_PROMETHEUS=1)}
+${PROMETHEUS_URL:+curl -s $PROMETHEUS_URL/api/v1/alerts     # the Prometheus of the lab (DEMO_PROMETHEUS=1)}
 make demo-down                             # removes everything the demo made
 EOF
