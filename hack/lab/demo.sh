@@ -90,8 +90,10 @@ nodes=$("$lab" kubectl get nodes -o jsonpath='{.items[*].metadata.name}')
 step "3. Each node got a subnet of the cluster range$([ "$stack" = dual ] && echo ", one of each family,") (the controller) ..."
 show kubectl get clusternetworks
 kubectl get clusternetworks | indent
-show kubectl get nodenetworks
-kubectl get nodenetworks | indent
+# Dual-stack: the other family's subnet, gateway and node address are the wide view's columns.
+wide=(); [ "$stack" = dual ] && wide=(-o wide)
+show kubectl get nodenetworks "${wide[@]}"
+kubectl get nodenetworks "${wide[@]}" | indent
 
 step "4. ... and its agent programmed the node: bridge with the gateway address, one route per peer$([ "$stack" = dual ] && echo " and family")"
 for node in $nodes; do

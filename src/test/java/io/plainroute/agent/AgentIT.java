@@ -160,12 +160,12 @@ class AgentIT {
   @Test
   @Order(4)
   void aMasqueradeTableFlushedBySomeoneElseIsPutBack() {
-    assertThat(lab.exec("node02", "nft", "list", "tables")).contains("table ip plainroute");
+    assertThat(lab.exec("node02", "nft", "list", "tables")).contains("table inet plainroute");
     // As a restart of the distribution's nftables service does; nothing announces it, nothing
     // else prompts a pass.
     lab.exec("node02", "nft", "flush", "ruleset");
     await().atMost(WITHOUT_RESYNC).pollInterval(Duration.ofMillis(100))
-        .until(() -> lab.exec("node02", "nft", "list", "tables").contains("table ip plainroute"));
+        .until(() -> lab.exec("node02", "nft", "list", "tables").contains("table inet plainroute"));
   }
 
   @Test

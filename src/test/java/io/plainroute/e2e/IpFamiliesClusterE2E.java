@@ -74,8 +74,9 @@ abstract class IpFamiliesClusterE2E {
   @Test
   @Order(1)
   void everyNodeNetworkHasASubnetGatewayAndNodeAddressOfEachFamilyPrimaryFirst() {
-    String table = lab.kubectl("get", "nodenetworks");
-    System.out.printf("[e2e] kubectl get nodenetworks%n%s", table);
+    // The other family's subnet, gateway and node address are the wide view's SECONDARY columns.
+    String table = lab.kubectl("get", "nodenetworks", "-o", "wide");
+    System.out.printf("[e2e] kubectl get nodenetworks -o wide%n%s", table);
     Map<String, Map<String, Object>> specs = cluster.nodeNetworkSpecs();
     // kubectl shows every family's subnet, gateway and node address on the node's line.
     specs.forEach((node, spec) -> assertThat(table.lines().filter(l -> l.startsWith(node + " ")).findFirst().orElseThrow())
