@@ -58,7 +58,7 @@ class BadInputTableTest {
       Class<?> test = Class.forName("io.plainroute." + target[0]);
       assertThat(Arrays.stream(test.getDeclaredMethods()).map(m -> m.getName())).as(row.id()).contains(target[1]);
     }
-    assertThat(ROWS).allSatisfy(row -> assertThat(row.test()).as(row.id()).matches("schema|api|controller|[a-z]+\\.[A-Za-z]+#[A-Za-z]+"));
+    assertThat(ROWS).allSatisfy(row -> assertThat(row.test()).as(row.id()).matches("schema|api|controller|[a-z]+\\.[A-Za-z0-9]+#[A-Za-z0-9]+"));
   }
 
   private static Set<String> ids(String test) {

@@ -99,7 +99,7 @@ class ClusterNetworkValidationIT {
   void acceptsDualStackAndIPv6OnlySpecsWithTheIPv6DefaultSize(ControlPlane plane) {
     KubernetesClient client = plane.client();
     for (String ranges : List.of("[\"10.244.0.0/16\",\"fd00:10:244::/56\"]", "[\"fd00:10:244::/56\",\"10.244.0.0/16\"]",
-        "[\"fd00:10:244::/56\",\"fd00:20::/32\"]", "[\"fd00::/8\"]", "[\"0.0.0.0/1\",\"::/1\"]")) {
+        "[\"fd00:10:244::/56\",\"fd00:20::/32\"]", "[\"fd00::/8\"]", "[\"10.0.0.0/8\",\"2001:db8::/32\"]")) {
       GenericKubernetesResource stored = client.resource(raw("{\"clusterCIDRs\":" + ranges + "}")).create();
       ClusterNetwork created = client.getKubernetesSerialization().convertValue(stored, ClusterNetwork.class);
       assertThat(created.getSpec().getNodeSubnetPrefixLengthIPv6()).isEqualTo(64);

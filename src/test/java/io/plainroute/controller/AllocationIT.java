@@ -143,6 +143,8 @@ class AllocationIT extends FreshControlPlaneBase {
     assertThat(cluster.nodeNetwork("node01").orElseThrow().getSpec().getNodeIPs()).containsExactly("192.168.1.11", "fd00:1::11");
     // node02 reports no IPv6 address yet: its IPv6 subnet waits for one, and peers get no IPv6 route to it meanwhile.
     assertThat(cluster.nodeNetwork("node02").orElseThrow().getSpec().getNodeIPs()).containsExactly("192.168.1.12", "");
+    // ... and the Node says why: node02 has its IPv4 address, so this Event is about the IPv6 one.
+    await().atMost(SOON).until(() -> cluster.nodeEvents("node02").contains("Warning NoNodeIP"));
     // Kubernetes lets Node.spec.podCIDRs be set once: they keep the IPv4 subnet alone.
     assertThat(plane.client().nodes().withName("node01").get().getSpec().getPodCIDRs()).containsExactly(before.get("node01"));
     assertThat(cluster.clusterNetwork("default").getStatus().getFamilies()).extracting(f -> f.getFamily() + " " + f.getAllocated())

@@ -174,8 +174,11 @@ class BadInputScenariosIT {
 
   private static void nodeIPEdited() {
     nodeWithSubnet("ip-edited", "192.168.1.22");
-    patchNodeNetwork("ip-edited", "{\"spec\":{\"nodeIP\":\"192.168.1.99\"}}");
-    await().atMost(SOON).until(() -> "192.168.1.22".equals(cluster.nodeNetwork("ip-edited").orElseThrow().getSpec().getNodeIP()));
+    // The API server takes the edit only with nodeIPs[0] edited alike (an IPv4-only cluster: one entry).
+    assertThat(cluster.nodeNetwork("ip-edited").orElseThrow().getSpec().getNodeIPs()).containsExactly("192.168.1.22");
+    patchNodeNetwork("ip-edited", "{\"spec\":{\"nodeIP\":\"192.168.1.99\",\"nodeIPs\":[\"192.168.1.99\"]}}");
+    await().atMost(SOON).until(() -> cluster.nodeNetwork("ip-edited").orElseThrow().getSpec().allNodeIPs().equals(List.of("192.168.1.22")));
+    assertThat(cluster.nodeNetwork("ip-edited").orElseThrow().getSpec().getNodeIP()).isEqualTo("192.168.1.22");
     removeNodes("ip-edited");
   }
 
@@ -269,7 +272,7 @@ class BadInputScenariosIT {
     assertThat(given).isNotEqualTo(podCIDR).startsWith("10.244.").endsWith("/24");
     await().atMost(SOON).untilAsserted(() -> assertThat(events("Node", node)).anySatisfy(e -> assertThat(e)
         .startsWith("Warning PodCIDRNotUsed: Node.spec.podCIDR " + podCIDR + " " + why + " of ClusterNetwork default, "
-            + "so the pods on this node get addresses from " + given)));
+            + "so the pods on this node get IPv4 addresses from " + given)));
     removeNodes(node);
   }
 

@@ -50,10 +50,12 @@ public class ClusterNetworkSpec {
       message = "spec.clusterCIDRs: entries must not overlap or repeat each other (within a family); remove the overlapping entry",
       reason = "FieldValueInvalid")
   // A range that holds 0.0.0.0, loopback, link-local or multicast addresses would hand a node
-  // 0.0.0.0/24 or 127.0.0.0/24: refused here, not found later on a broken node.
+  // 0.0.0.0/24 or 127.0.0.0/24 (fe80::/64, ff02::/64): refused here, not found later on a broken
+  // node. At /8 or longer a range holds such addresses only if its own address is one, except
+  // fe00::/8, which holds fe80::/10 while fe00:: is unicast.
   @ValidationRule(
-      value = "self.all(c, !isCIDR(c) || (cidr(c).ip().isGlobalUnicast() && (cidr(c).ip().family() != 4 || cidr(c).prefixLength() >= 8)))",
-      message = "spec.clusterCIDRs: every entry must be a unicast range of at most /8, like 10.244.0.0/16 (not 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16 or multicast, and no wider than 10.0.0.0/8)",
+      value = "self.all(c, !isCIDR(c) || (cidr(c).ip().isGlobalUnicast() && cidr(c).prefixLength() >= 8 && !cidr(c).containsIP('fe80::')))",
+      message = "spec.clusterCIDRs: every entry must be a unicast range of at most /8, like 10.244.0.0/16 or fd00:10:244::/56 (not 0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, ::/8, fe80::/10 or multicast, and no wider than 10.0.0.0/8 or fd00::/8)",
       reason = "FieldValueInvalid")
   @ValidationRule(
       value = "oldSelf.all(c, c in self)",

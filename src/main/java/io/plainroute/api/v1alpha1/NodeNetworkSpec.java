@@ -70,6 +70,14 @@ public class NodeNetworkSpec {
       "(cidr(self.podCIDR).ip().family() == ip(self.gateway).family() && cidr(self.podCIDR).containsIP(self.gateway) "
           + "&& cidr(self.podCIDR.substring(0, self.podCIDR.indexOf('/')) + (ip(self.gateway).family() == 4 ? '/31' : '/127')).containsIP(self.gateway) "
           + "&& !cidr(self.podCIDR.substring(0, self.podCIDR.indexOf('/')) + (ip(self.gateway).family() == 4 ? '/32' : '/128')).containsIP(self.gateway))";
+  /**
+   * {@code c} is a subnet peers may route to a node: unicast (holding no loopback, link-local or
+   * multicast address, as ClusterNetwork's ranges), at least /8 and with room for the gateway and a
+   * pod.
+   */
+  static final String UNICAST_POD_SUBNET =
+      "(cidr(c).ip().isGlobalUnicast() && cidr(c).prefixLength() >= 8 && !cidr(c).containsIP('fe80::') "
+          + "&& cidr(c).prefixLength() <= (cidr(c).ip().family() == 4 ? 30 : 126))";
   static final String SECOND_GATEWAY_IS_FIRST_ADDRESS =
       "(cidr(self.podCIDRs[1]).ip().family() == ip(self.gateways[1]).family() && cidr(self.podCIDRs[1]).containsIP(self.gateways[1]) "
           + "&& cidr(self.podCIDRs[1].substring(0, self.podCIDRs[1].indexOf('/')) + (ip(self.gateways[1]).family() == 4 ? '/31' : '/127')).containsIP(self.gateways[1]) "
@@ -91,8 +99,8 @@ public class NodeNetworkSpec {
   // Peers route the whole podCIDR to this node: 0.0.0.0/0 would become a default route on every
   // node, 127.0.0.0/24 a gateway on loopback's range, a /31 a subnet without a pod address.
   @ValidationRule(
-      value = "!isCIDR(self) || cidr(self).ip().family() != 4 || (cidr(self).ip().isGlobalUnicast() && cidr(self).prefixLength() >= 8 && cidr(self).prefixLength() <= 30)",
-      message = "spec.podCIDR must be a unicast network of at least /8 and at most /30, like 10.244.1.0/24: peers route all of it to this node and pods need addresses in it",
+      value = "!isCIDR(self) || [self].all(c, " + NodeNetworkSpec.UNICAST_POD_SUBNET + ")",
+      message = "spec.podCIDR must be a unicast network of at least /8 and at most /30 (IPv6: /126), like 10.244.1.0/24 or fd00:10:244:1::/64: peers route all of it to this node and pods need addresses in it",
       reason = "FieldValueInvalid")
   @ValidationRule(value = "self == oldSelf", message = "spec.podCIDR is immutable: pods on the node hold addresses from it, and the node keeps its subnet for as long as the Node exists (deleting the NodeNetwork or its SubnetClaim gives the same subnet back). To give the node another subnet, drain it and delete the Node; it gets a free subnet when it registers again", reason = "FieldValueForbidden")
   private String podCIDR;
@@ -117,6 +125,10 @@ public class NodeNetworkSpec {
   @ValidationRule(
       value = "self.all(c, isCIDR(c) && string(cidr(c).masked()) == c)",
       message = "spec.podCIDRs: every entry must be a network in canonical form, like 10.244.1.0/24 or fd00:10:244:1::/64 (no host bits set, no leading zeros, IPv6 in lowercase with zeros compressed)",
+      reason = "FieldValueInvalid")
+  @ValidationRule(
+      value = "self.all(c, !isCIDR(c) || " + NodeNetworkSpec.UNICAST_POD_SUBNET + ")",
+      message = "spec.podCIDRs: every entry must be a unicast network of at least /8 and at most /30 (IPv6: /126), like 10.244.1.0/24 or fd00:10:244:1::/64: peers route all of it to this node and pods need addresses in it",
       reason = "FieldValueInvalid")
   @ValidationRule(
       value = "self.size() < 2 || !isCIDR(self[0]) || !isCIDR(self[1]) || cidr(self[0]).ip().family() != cidr(self[1]).ip().family()",
