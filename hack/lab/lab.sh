@@ -306,6 +306,23 @@ host_create() {
   done
   ip -n "$ns" link set eth0 up
   [ -z "${LAN6:-}" ] || host_wait_dad "$alias"
+  [ -z "${LAN4:-}" ] || host_announce_ipv4 "$alias" "$port"
+}
+
+# A gratuitous ARP for eth0's IPv4 address once the switch forwards its port, as a real host
+# announces itself (RFC 5227): a node taking the address of one deleted a moment ago is then
+# reachable at once, not only after each peer's entry for the old MAC ages or the new node happens
+# to ARP that peer first. The kernel sends one (arp_notify) when the MAC changes; the one it sends
+# on link up leaves before the switch port forwards, so eth0 gets its MAC anew.
+host_announce_ipv4() {
+  local ns port=$2 i
+  ns=$(ns_name "$1")
+  for (( i = 0; i < 50; i++ )); do
+    [[ $(ip -n "$(ns_name lan)" -d link show dev "$port") == *"state forwarding"* ]] && break
+    sleep 0.02
+  done
+  ip netns exec "$ns" sysctl -qw net.ipv4.conf.all.arp_notify=1
+  ip -n "$ns" link set eth0 address "$(printf '02:%02x:%02x:%02x:%02x:%02x' $(od -An -N5 -tu1 /dev/urandom))"
 }
 
 # Until eth0's IPv6 address is no longer tentative (DAD takes a second).
