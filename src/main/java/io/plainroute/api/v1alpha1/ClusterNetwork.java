@@ -23,6 +23,8 @@ import java.util.Optional;
 @ShortNames("cn")
 @AdditionalPrinterColumn(name = "CIDRS", jsonPath = ".spec.clusterCIDRs", type = Type.STRING)
 @AdditionalPrinterColumn(name = "NODE-PREFIX", jsonPath = ".spec.nodeSubnetPrefixLength", type = Type.INTEGER)
+// Shown also in an IPv4 cluster (it is defaulted there too), so only in the wide view.
+@AdditionalPrinterColumn(name = "NODE-PREFIX-IPV6", jsonPath = ".spec.nodeSubnetPrefixLengthIPv6", type = Type.INTEGER, priority = 1)
 @AdditionalPrinterColumn(name = "ALLOCATED", jsonPath = ".status.allocated", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "CAPACITY", jsonPath = ".status.capacity", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = Type.STRING)
