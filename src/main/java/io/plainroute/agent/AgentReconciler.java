@@ -28,6 +28,7 @@ import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,6 +68,7 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
   private final EventRecorder events;
   private final NodeNetworkAvailability availability;
   private final StatusWriteBackoff statusBackoff = new StatusWriteBackoff();
+  private final FailedPartRetry failedPartRetry = new FailedPartRetry();
   private final OwnStatusWrites ownWrites;
   /** What the last pass found in the kernel: an error after it is reported beside it. */
   private volatile LastPass lastPass;
@@ -129,13 +131,19 @@ public class AgentReconciler implements Reconciler<ClusterNetwork> {
     metrics.ready(nodeName, isReady(statuses.from(own.get(), cn.getSpec().getBridgeName(), report)));
     lastPass = new LastPass(cn.getSpec().getBridgeName(), report);
     Set<String> peerNames = peers.stream().map(nn -> nn.getMetadata().getName()).collect(Collectors.toSet());
-    return retryingStatusWrites(() -> {
+    Optional<Duration> retryFailedPart = failedPartRetry.after(report);
+    UpdateControl<ClusterNetwork> control = retryingStatusWrites(() -> {
       // The Node first: when its write is refused, the NodeNetwork says so (updateErrorStatus)
       // instead of a Ready that the next write would take back.
       reportAvailability(own.get(), cn.getSpec().getBridgeName(), report);
       writeStatus(own.get(), nn -> statuses.from(nn, cn.getSpec().getBridgeName(), report))
           .ifPresent(written -> recordPeerEvents(written, PeerTransitions.between(written.before(), report.unreachable(), peerNames)));
     });
+    // The sooner of the two retries: status writes that failed, and a part of the kernel not as desired.
+    if (retryFailedPart.isPresent() && control.getScheduleDelay().map(d -> d > retryFailedPart.get().toMillis()).orElse(true)) {
+      return control.rescheduleAfter(retryFailedPart.get());
+    }
+    return control;
   }
 
   /**

@@ -25,12 +25,12 @@ import io.quarkiverse.operatorsdk.annotations.CSVMetadata;
 @AdditionalPrinterColumn(name = "POD-CIDR", jsonPath = ".spec.podCIDR", type = Type.STRING)
 @AdditionalPrinterColumn(name = "GATEWAY", jsonPath = ".spec.gateway", type = Type.STRING)
 @AdditionalPrinterColumn(name = "NODE-IP", jsonPath = ".spec.nodeIP", type = Type.STRING)
-@AdditionalPrinterColumn(name = "ROUTES", jsonPath = ".status.routes", type = Type.INTEGER)
-@AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = Type.STRING)
-@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @AdditionalPrinterColumn(name = "SECONDARY-POD-CIDR", jsonPath = ".spec.podCIDRs[1]", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "SECONDARY-GATEWAY", jsonPath = ".spec.gateways[1]", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "SECONDARY-NODE-IP", jsonPath = ".spec.nodeIPs[1]", type = Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "ROUTES", jsonPath = ".status.routes", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = Type.STRING)
+@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class NodeNetwork extends CustomResource<NodeNetworkSpec, NodeNetworkStatus> {
 
   @Override
