@@ -103,8 +103,12 @@ class AllocationIT extends FreshControlPlaneBase {
     assertThat(cluster.claims()).extracting(c -> c.getMetadata().getName())
         .contains("fd00-0010-0244-0000-0000-0000-0000-0000-64", "fd00-0020-0000-0000-0000-0000-0000-0000-64");
 
-    String nodeNetworks = plane.kubectl("get", "nodenetworks").orThrow();
-    assertThat(nodeNetworks).containsPattern("node01\\s+node01\\s+\\S*10\\.244\\.\\d+\\.0/24\\S*fd00:10:244:\\S*/64\\S*\\s+\\S*10\\.244\\.\\d+\\.1\\S*fd00:10:244:\\S*\\s+\\S*192\\.168\\.1\\.11\\S*fd00:1::11");
+    // The primary family's columns, then the other family's in the wide view.
+    String nodeNetworks = plane.kubectl("get", "nodenetworks", "-o", "wide").orThrow();
+    assertThat(nodeNetworks.lines().findFirst().orElseThrow().split("\\s+")).containsExactly("NAME", "NODE", "POD-CIDR", "GATEWAY", "NODE-IP",
+        "SECONDARY-POD-CIDR", "SECONDARY-GATEWAY", "SECONDARY-NODE-IP", "ROUTES", "READY", "AGE");
+    assertThat(nodeNetworks).containsPattern("node01\\s+node01\\s+10\\.244\\.\\d+\\.0/24\\s+10\\.244\\.\\d+\\.1\\s+192\\.168\\.1\\.11"
+        + "\\s+fd00:10:244:\\S*/64\\s+fd00:10:244:\\S*:1\\s+fd00:1::11\\s");
   }
 
   @Test
