@@ -255,7 +255,7 @@ class LabFaultsE2E {
         .until(() -> Files.readString(agentLog).substring((int) logBefore).contains("created bridge cni0"));
     cluster.awaitRoutesConverged();
     awaitReady("node01");
-    await().atMost(RECOVER).until(() -> lab.tryLab("exec", "node01", "nft", "list", "table", "ip", "plainroute").ok());
+    await().atMost(RECOVER).until(() -> lab.tryLab("exec", "node01", "nft", "list", "table", "inet", "plainroute").ok());
     Duration rebuilt = Duration.between(rebooted, Instant.now());
     cluster.startPods("node01");
     watching.set(false);
