@@ -103,8 +103,14 @@ final class RouteTable {
    * Routes of other protocols and tables are never plainroute's business.
    */
   synchronized Reaction onRoute(Route route, boolean deleted) throws NetlinkException {
-    if (route.protocol() != protocol || route.table() != Route.MAIN_TABLE) {
+    if (route.table() != Route.MAIN_TABLE) {
       return Reaction.IGNORE;
+    }
+    if (route.protocol() != protocol) {
+      // `ip route replace <a peer's subnet> ... proto boot` takes our route's place with no
+      // notification of ours going: a pass finds it in the way and says so in RoutesReady. Other
+      // routes of others are none of ours.
+      return !deleted && wanted.containsKey(route.destination()) ? Reaction.PASS : Reaction.IGNORE;
     }
     Route want = wanted.get(route.destination());
     if (want == null) {

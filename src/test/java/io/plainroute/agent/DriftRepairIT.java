@@ -57,6 +57,16 @@ class DriftRepairIT extends NodeKernelTestBase {
   }
 
   @Test
+  void aPeerRouteReplacedBySomeoneElsesAsksForAPassThatReportsIt() throws Exception {
+    ip("route", "replace", "10.244.3.0/24", "via", "192.168.1.99", "dev", "eth0", "proto", "boot");
+
+    // Someone else's route is never touched: the pass asked for reports it in RoutesReady.
+    await().atMost(SOON).pollInterval(Duration.ofMillis(10)).until(() -> passesAsked.get() == 1);
+    assertThat(ip("route", "show", "10.244.3.0/24")).contains("via 192.168.1.99");
+    assertThat(ip("route", "show", "proto", "202")).doesNotContain("10.244.3.0/24");
+  }
+
+  @Test
   void theAgentsOwnDeletionOfAPeerThatLeftIsNotUndone() throws Exception {
     programmed(List.of(peer("node02", "10.244.2.0/24", "192.168.1.12")));
     assertThat(ip("route", "show", "proto", "202")).doesNotContain("10.244.3.0/24");
