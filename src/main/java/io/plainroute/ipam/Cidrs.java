@@ -70,7 +70,15 @@ public final class Cidrs {
    * malformed text instead of returning null (ArrayIndexOutOfBounds for a prefix length of a
    * dozen digits, found by PoolSpecFuzzTest): that is no address either.
    */
+  private static final java.util.regex.Pattern ADDRESS_CHARACTERS = java.util.regex.Pattern.compile("[0-9A-Fa-f.:/\\s]+");
+
   private static IPAddress lenientParse(String text) {
+    // The library also reads wildcards and ranges ("*.0.0.0/22", "1-2.0.0.0"), which stay as they
+    // are in its canonical form: a network or address here is hex digits, dots, colons and a slash
+    // (whitespace is let through to be refused as not canonical).
+    if (!ADDRESS_CHARACTERS.matcher(text).matches()) {
+      return null;
+    }
     try {
       return new IPAddressString(text).getAddress();
     } catch (RuntimeException e) {

@@ -33,7 +33,11 @@ class CidrsTest {
       "banana, not an IPv4 or IPv6 network",
       // the IP address library throws ArrayIndexOutOfBounds on a prefix length this long (PoolSpecFuzzTest)
       "222222222/222222222221, not an IPv4 or IPv6 network",
-      "10.0.0.0/222222222221, not an IPv4 or IPv6 network"
+      "10.0.0.0/222222222221, not an IPv4 or IPv6 network",
+      // the library reads wildcards and ranges, and its canonical form keeps them (PoolSpecFuzzTest)
+      "*.0.0.0/22, not an IPv4 or IPv6 network",
+      "10-11.0.0.0/16, not an IPv4 or IPv6 network",
+      "fd00::*/64, not an IPv4 or IPv6 network"
   })
   void refusesWhatAPersonWouldMisread(String text, String expected) {
     assertThatThrownBy(() -> Cidrs.parseNetwork(text))

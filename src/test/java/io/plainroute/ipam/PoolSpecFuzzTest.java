@@ -49,7 +49,8 @@ class PoolSpecFuzzTest {
       IPAddress subnet = next.get();
       assertThat(subnet.getNetworkPrefixLength()).isEqualTo(pool.subnetPrefixLength());
       assertThat(pool.holds(subnet)).as("%s in %s", subnet, pool.ranges()).isTrue();
-      assertThat(taken).noneMatch(other -> other.contains(subnet) || subnet.contains(other));
+      assertThat(taken).as("%s, free in %s (node prefix /%d), after %s", subnet, pool.ranges(), pool.subnetPrefixLength(), taken)
+          .noneMatch(other -> other.contains(subnet) || subnet.contains(other));
       free.markTaken(subnet);
       taken.add(subnet);
     }
