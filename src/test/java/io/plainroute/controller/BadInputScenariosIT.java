@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.plainroute.api.BadInputTable;
@@ -152,9 +153,14 @@ class BadInputScenariosIT {
   }
 
   private static void setNodeSelector(Map<String, String> selector) {
-    plane.client().resources(ClusterNetwork.class).withName(CN).edit(cn -> {
-      cn.getSpec().setNodeSelector(new LinkedHashMap<>(selector));
-      return cn;
+    // The controller writes the ClusterNetwork's status meanwhile: an edit that meets its write
+    // (409, the object has been modified) is made again on the object as it is now.
+    await().atMost(SOON).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k && k.getCode() == 409).until(() -> {
+      plane.client().resources(ClusterNetwork.class).withName(CN).edit(cn -> {
+        cn.getSpec().setNodeSelector(new LinkedHashMap<>(selector));
+        return cn;
+      });
+      return true;
     });
     await().atMost(SOON).until(() -> {
       ClusterNetwork cn = cluster.clusterNetwork(CN);
