@@ -6,6 +6,7 @@ import io.plainroute.api.v1alpha1.NodeNetwork;
 import io.plainroute.api.v1alpha1.NodeNetworkSpec;
 import io.plainroute.api.v1alpha1.SubnetClaim;
 import io.plainroute.netlink.IpFamily;
+import io.plainroute.netlink.Ipv6Prefix;
 import io.plainroute.netlink.NetlinkEvent;
 import io.plainroute.netlink.NetlinkException;
 import io.plainroute.netlink.NetlinkHandle;
@@ -141,9 +142,16 @@ final class NodeDataplane {
     return uplinks.isUplink(linkIndex);
   }
 
-  /** An address of an uplink, or a node IP appearing anywhere (the uplink may have moved). */
+  /**
+   * An address of an uplink, or a node IP appearing anywhere (the uplink may have moved). The
+   * kernel's own IPv6 link-local addresses (every link gets one, announced when it comes up) are
+   * neither a node IP nor a network peers are on.
+   */
   private boolean concernsUplink(NetlinkEvent.AddressChanged changed) {
     DesiredDataplane desired = lastDesired;
+    if (changed.address().local() instanceof Ipv6Prefix v6 && v6.isLinkLocal()) {
+      return false;
+    }
     return isUplink(changed.address().linkIndex())
         || desired == null
         || desired.subnets().stream().anyMatch(s -> s.nodeIP().map(ip -> ip.equals(changed.address().local().address())).orElse(false));

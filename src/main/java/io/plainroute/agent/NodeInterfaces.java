@@ -2,6 +2,7 @@ package io.plainroute.agent;
 
 import io.plainroute.netlink.Address;
 import io.plainroute.netlink.IpPrefix;
+import io.plainroute.netlink.Ipv6Prefix;
 import io.plainroute.netlink.Link;
 import io.plainroute.netlink.NetlinkException;
 import io.plainroute.netlink.NetlinkHandle;
@@ -37,8 +38,10 @@ record NodeInterfaces(List<Link> links, List<Address> addresses) {
       return Optional.empty();
     }
     int index = own.get().linkIndex();
+    // Not the IPv6 link-local fe80::/64 every link has: no node IP is link-local.
     List<IpPrefix> prefixes = addresses(index).stream().map(Address::local)
-        .filter(local -> local.family() == own.get().local().family()).map(IpPrefix::network).distinct().toList();
+        .filter(local -> local.family() == own.get().local().family() && !(local instanceof Ipv6Prefix v6 && v6.isLinkLocal()))
+        .map(IpPrefix::network).distinct().toList();
     return links.stream().filter(l -> l.index() == index).findFirst()
         .map(l -> new NodeUplink(l.index(), l.name(), l.mac(), l.mtu(), prefixes));
   }
