@@ -17,7 +17,14 @@ case ${PLAINROUTE_ROLE:-controller} in
     role="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx96m -Xss512k -XX:ReservedCodeCacheSize=24m"
     ;;
   *)
-    role="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m"
+    # The controller (BENCHMARKS.md, "Thousands of nodes"): C1 only and serial GC as above. The
+    # heap is capped from the live set: 54-62 MiB at 5,000 Nodes, up to ~100 MiB while a pass
+    # runs; Serial GC keeps every page it once used (it shrinks by a fraction per full GC, and
+    # full GCs stop when the cluster is quiet), so the cap is what the heap costs in RSS. glibc
+    # gives freed native memory back only when asked: two arenas (not up to 8 per core), and the
+    # JVM trims them every 10 s (~20 MiB at 5,000 Nodes).
+    role="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m -Xmx128m -XX:TrimNativeHeapInterval=10000"
+    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
     ;;
 esac
 # The class-data sharing archive (hack/jvm/class-archive.sh, written when the jar is packaged and
