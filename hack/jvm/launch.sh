@@ -17,7 +17,16 @@ case ${PLAINROUTE_ROLE:-controller} in
     role="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -Xmx96m -Xss512k -XX:ReservedCodeCacheSize=24m"
     ;;
   *)
-    role="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m"
+    # The controller (BENCHMARKS.md, "Thousands of nodes"): C1 only and serial GC as above. At
+    # 5,000 Nodes its informer caches hold 54-62 MiB, and ~100 MiB are live while a pass runs (it
+    # LISTs every NodeNetwork and SubnetClaim); NewRatio=4 gives the old generation 128 of the
+    # 160 MiB so that fits (-Xmx128m thrashed: 139 full GCs, the 5,000-node burst 4x slower).
+    # Serial GC keeps the pages it once used (it shrinks by a fraction per full GC, and full GCs
+    # stop when the cluster is quiet), so the cap is what the heap costs in RSS. glibc gives freed
+    # native memory back only when asked: two arenas (not up to 8 per core), and the JVM trims
+    # them every 10 s (~20 MiB at 5,000 Nodes).
+    role="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m -Xmx160m -XX:NewRatio=4 -XX:TrimNativeHeapInterval=10000"
+    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
     ;;
 esac
 # The class-data sharing archive (hack/jvm/class-archive.sh, written when the jar is packaged and

@@ -51,6 +51,13 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
   private static final Logger LOG = Logger.getLogger(ClusterNetworkReconciler.class);
   /** How soon a pass that met API errors is retried. */
   private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(5);
+  /**
+   * Objects per page when an informer (re)lists: fabric8 reads a whole response into one array and
+   * parses it at once, so an unpaged LIST of 5,000 kubelet-sized Nodes (~50 MB of JSON, several
+   * times that parsed) is what the heap must hold at start-up and after a watch expires. Paged,
+   * the peak is a page's worth (BENCHMARKS.md, "Thousands of nodes"); 500 is client-go's page.
+   */
+  private static final long LIST_PAGE = 500;
 
   private final SubnetAllocator allocator;
   private final ClusterNetworkStatusFactory statuses = new ClusterNetworkStatusFactory(Clock.systemUTC());
@@ -75,17 +82,20 @@ public class ClusterNetworkReconciler implements Reconciler<ClusterNetwork> {
     return List.of(
         new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, ClusterNetwork.class)
             .withItemStore(SlimStore.nodes())
+            .withInformerListLimit(LIST_PAGE)
             .withSecondaryToPrimaryMapper(n -> all(clusterNetworks))
             .withOnUpdateFilter(ClusterNetworkReconciler::mattersForAllocation)
             .build(), context),
         new InformerEventSource<>(InformerEventSourceConfiguration.from(NodeNetwork.class, ClusterNetwork.class)
             .withItemStore(SlimStore.withoutManagedFields())
+            .withInformerListLimit(LIST_PAGE)
             .withSecondaryToPrimaryMapper(nn -> all(clusterNetworks))
             .withOnUpdateFilter((nn, old) -> !Objects.equals(nn.getSpec(), old.getSpec()) || !Objects.equals(uplinkMac(nn), uplinkMac(old))
                 || !Objects.equals(conflict(nn), conflict(old)))
             .build(), context),
         new InformerEventSource<>(InformerEventSourceConfiguration.from(SubnetClaim.class, ClusterNetwork.class)
             .withItemStore(SlimStore.withoutManagedFields())
+            .withInformerListLimit(LIST_PAGE)
             .withSecondaryToPrimaryMapper(c -> all(clusterNetworks))
             .build(), context));
   }
