@@ -25,7 +25,7 @@ build:
 	$(MVN) -DskipTests package
 
 ## image: the operator image from ./Containerfile, without a Docker daemon (buildah + debootstrap, root)
-##        -> target/plainroute-image.tar (OCI archive). Not part of `make test`.
+##        -> target/plainroute-image.tar (OCI archive). `make test` builds it for RealNodesE2E when stale.
 image: build
 	@hack/image/build.sh
 
