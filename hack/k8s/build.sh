@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds etcd, kube-apiserver, kube-controller-manager, kubectl and kubelet of K8S_VERSION (versions.env)
+# Builds etcd, kube-apiserver, kube-controller-manager, kubectl, kubelet and kube-scheduler of K8S_VERSION (versions.env)
 # from the Go module proxy into $PLAINROUTE_CACHE/k8s/<version>/bin, once. Prints that bin dir.
 # Each binary is built and moved into place on its own, so an interrupted build resumes where it
 # stopped, and one after the other: linking kube-apiserver alone needs a few GB on 2 cores.
@@ -20,9 +20,10 @@ declare -A pkgs=(
   [kube-controller-manager]=k8s.io/kubernetes/cmd/kube-controller-manager
   [kubectl]=k8s.io/kubernetes/cmd/kubectl
   [kubelet]=k8s.io/kubernetes/cmd/kubelet
+  [kube-scheduler]=k8s.io/kubernetes/cmd/kube-scheduler
 )
 cd "$here"
-for name in etcd kube-apiserver kube-controller-manager kubectl kubelet; do
+for name in etcd kube-apiserver kube-controller-manager kubectl kubelet kube-scheduler; do
   if [ -x "$bin/$name" ]; then continue; fi
   start=$(date +%s)
   printf '  building %-24s ' "$name ($K8S_VERSION)" >&2

@@ -10,7 +10,7 @@
 #
 #   lab.sh [--name NAME] up [--stack ipv4|dual|ipv6] [--lan CIDR[,CIDR]] [--nodes N]
 #                          [--cluster-cidr CIDR[,CIDR...]] [--node-prefix LEN] [--node-prefix6 LEN]
-#                          [--no-network] [--owner PID] [--prometheus]
+#                          [--no-network] [--owner PID] [--prometheus] [--real-nodes [--image FILE]]
 #     --stack: the families of the LAN and the cluster (default: those of --lan, else ipv4); it
 #     picks the default LAN (192.168.1.0/24 and/or fd00:192:168:1::/64) and cluster ranges
 #     (10.244.0.0/16 and/or fd00:10:244::/56). --lan: one CIDR per family; --cluster-cidr: the
@@ -18,6 +18,14 @@
 #     (24), --node-prefix6: IPv6 node subnet size (64). IPv6 ranges must be unique local (fc00::/7).
 #     --prometheus: a Prometheus server in the control plane's namespace scraping the controller
 #     and every agent, with plainroute's alert rules (lib/prometheus.sh); `env` prints its URL
+#     --real-nodes: every node runs its own containerd and kubelet (lib/realnode.sh), which registers
+#     its Node and runs pods; the lab's pause and test-pod images (hack/image/lab-images.sh) are
+#     imported into each. Without --no-network, plainroute is deployed from its manifests
+#     (`kubectl apply -k`, lib/deploy.sh) with the image of the OCI archive --image FILE (default
+#     target/plainroute-image.tar, `make image`), and the ClusterNetwork declared.
+#   lab.sh [--name NAME] image import FILE...   (real nodes: OCI archives into every node's containerd,
+#                                                 also into nodes added later)
+#   lab.sh [--name NAME] deploy FILE            (real nodes: plainroute's manifests with the image in FILE)
 #   lab.sh [--name NAME] down | env | status | wait-ready [SECONDS]
 #   lab.sh [--name NAME] node add NAME [IP] [--no-agent] | node delete NAME   (IP of either family)
 #   lab.sh [--name NAME] pod add NODE POD | pod del NODE POD
@@ -57,6 +65,8 @@ source "$LAB_HOME/lib/procs.sh"
 source "$LAB_HOME/lib/cni.sh"
 source "$LAB_HOME/lib/controlplane.sh"
 source "$LAB_HOME/lib/prometheus.sh"
+source "$LAB_HOME/lib/realnode.sh"
+source "$LAB_HOME/lib/deploy.sh"
 
 say() {
   [ -n "${LAB_QUIET:-}" ] || echo "  $*" >&2
@@ -119,6 +129,7 @@ stack_of() {
 
 cmd_up() {
   local stack="" lan="" nodes=3 cluster_cidrs="" node_prefix=24 node_prefix6=64 network=1 owner="" prometheus=0
+  local real=0 image=""
   while [ $# -gt 0 ]; do
     case $1 in
       --stack) stack=$2; shift 2 ;;
@@ -130,6 +141,8 @@ cmd_up() {
       --no-network) network=0; shift ;;
       --owner) owner=$2; shift 2 ;;
       --prometheus) prometheus=1; shift ;;
+      --real-nodes) real=1; shift ;;
+      --image) image=$2; shift 2 ;;
       *) die "up: unknown option '$1' (see the top of $0)" ;;
     esac
   done
@@ -186,7 +199,16 @@ cmd_up() {
     command -v $tool >/dev/null || die "$tool is missing: run hack/install-deps.sh (make deps)"
   done
   [ -x "$K8S_BIN/kube-apiserver" ] || die "no Kubernetes binaries in '$K8S_BIN': build them with make k8s"
-  [ -f "$JAR" ] || die "no operator jar at $JAR: build it with make build"
+  if (( real )); then
+    realnodes_check
+    [ -n "$image" ] || image=$REPO/target/plainroute-image.tar
+    (( network == 0 )) || [ -f "$image" ] || die "--image: no OCI archive $image (build it with: make image)"
+    (( network == 0 )) || deploy_image_ref "$image" >/dev/null
+    image=$(readlink -f "$image")
+  else
+    [ -z "$image" ] || die "--image: only with --real-nodes (the emulated nodes run the jar)"
+    [ -f "$JAR" ] || die "no operator jar at $JAR: build it with make build"
+  fi
 
   STATE="$LAB_ROOT/$LAB_NAME"
   if [ -e "$STATE" ]; then
@@ -228,6 +250,7 @@ NODE_PREFIX6=$node_prefix6
 K8S_BIN=$K8S_BIN
 JAR=$JAR
 OWNER=$owner
+REAL_NODES=$real
 EOF
   [ -z "$owner" ] || echo "$owner $(proc_start_time "$owner")" >"$STATE/owner"
   source "$STATE/lab.env"
@@ -243,11 +266,16 @@ EOF
 
   say "control plane: etcd, kube-apiserver, kube-controller-manager (in $(ns_name cp))"
   cp_start
-  lab_kubectl apply --server-side -f "$REPO/crds/" >/dev/null
-  lab_kubectl wait --for=condition=Established --timeout=60s -f "$REPO/crds/" >/dev/null
-
-  say "plainroute controller (in $(ns_name cp))"
-  controller_start
+  if (( real )); then
+    say "kube-scheduler (in $(ns_name cp)); lab images (hack/image/lab-images.sh)"
+    realnodes_cp_start
+    realnodes_lab_images
+  else
+    lab_kubectl apply --server-side -f "$REPO/crds/" >/dev/null
+    lab_kubectl wait --for=condition=Established --timeout=60s -f "$REPO/crds/" >/dev/null
+    say "plainroute controller (in $(ns_name cp))"
+    controller_start
+  fi
   (( prometheus == 0 )) || prometheus_start
 
   local i
@@ -256,8 +284,11 @@ EOF
   done
 
   if (( network )); then
+    if (( real )); then
+      deploy_manifests "$image"
+    fi
     network_declare
-    cmd_wait_ready 180
+    cmd_wait_ready 300
   fi
   trap - EXIT
 }
@@ -368,13 +399,21 @@ node_add() {
   (( host != CP_HOST && host != OUT_HOST )) || die "node address $(lan_addresses "$host") is the control plane's or the outside host's"
   local addresses
   addresses=$(lan_addresses "$host")
-  say "node $node at ${addresses// / and }: namespace $(ns_name "$node"), Node object, agent"
+  if [ "${REAL_NODES:-0}" = 1 ]; then
+    say "node $node at ${addresses// / and }: namespace $(ns_name "$node"), containerd, kubelet"
+  else
+    say "node $node at ${addresses// / and }: namespace $(ns_name "$node"), Node object, agent"
+  fi
   mkdir -p "$STATE/nodes/$node/ipam"
   # address: the primary family's (older readers); addresses: every family's, primary first.
   echo "$host" >"$STATE/nodes/$node/host"
   echo "${addresses%% *}" >"$STATE/nodes/$node/address"
   tr ' ' '\n' <<<"$addresses" >"$STATE/nodes/$node/addresses"
   host_create "$node" "$host"
+  if [ "${REAL_NODES:-0}" = 1 ]; then
+    realnode_start "$node"
+    return 0
+  fi
   # Registered as a kubelet would: the InternalIPs in the status (one per family, primary first,
   # like a kubelet's --node-ip) are what peers route to.
   lab_kubectl create -f - >/dev/null <<EOF
@@ -458,6 +497,8 @@ cmd_node() {
       ;;
     delete)
       [ -d "$STATE/nodes/$node" ] || die "no node $node in the lab"
+      # A real node's kubelet first: running, it would register its Node again.
+      [ "${REAL_NODES:-0}" != 1 ] || realnode_stop "$node"
       lab_kubectl delete node "$node" --wait=false >/dev/null
       proc_stop "agent-$node"
       node_pods_remove "$node"
@@ -516,6 +557,9 @@ cmd_pod() {
   [ -n "$pod" ] || die "usage: pod add NODE POD | pod del NODE POD"
   [[ $pod =~ ^[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?$ ]] || die "pod name '$pod': use up to 16 lowercase letters, digits and '-'"
   [ -d "$STATE/nodes/$node" ] || die "no node $node in the lab"
+  # The kubelet's containerd attaches pods there, from its own host-local store: two runtimes
+  # on one node would hand out the same addresses.
+  [ "${REAL_NODES:-0}" != 1 ] || die "pod: the nodes of this lab are real; run Pods (spec.nodeName: $node) with lab.sh kubectl"
   local conflist="$STATE/nodes/$node/cni/net.d/10-plainroute.conflist" result="$STATE/pods/$node-$pod.json"
   case $verb in
     add)
@@ -672,6 +716,7 @@ cmd_down() {
   procs_stop_all $(ls "$STATE/pids" 2>/dev/null | grep -v -e '^etcd$' -e '^kube-' -e '^relay-')
   procs_stop_all $(ls "$STATE/pids" 2>/dev/null)
   for pid in $(procs_of_lab); do kill -KILL "$pid" 2>/dev/null || true; done
+  realnodes_down
   if [ -f "$STATE/netns" ]; then
     for ns in $(tac "$STATE/netns"); do
       for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
@@ -734,6 +779,8 @@ case $command in
       kubectl) lab_kubectl "$@" ;;
       echo-server) cmd_echo_server "$@" ;;
       ask) cmd_ask "$@" ;;
+      image) cmd_image "$@" ;;
+      deploy) deploy_manifests "$@" ;;
       *) die "unknown command '$command' (see the top of $0)" ;;
     esac
     ;;

@@ -13,6 +13,7 @@ cp_start() {
   openssl rsa -in "$dir/sa.key" -pubout -out "$dir/sa.pub" 2>/dev/null
   head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/token"
   echo "$(<"$dir/token"),lab-admin,lab-admin,\"system:masters\"" >"$dir/tokens.csv"
+  [ "${REAL_NODES:-0}" != 1 ] || realnodes_client_ca
 
   etcd_start
 
@@ -36,8 +37,15 @@ cp_start() {
   # node.kubernetes.io/network-unavailable taint. (Without kubelets the lab's Nodes never post
   # Ready, so after its grace period it also marks them unreachable; nothing runs pods by the
   # scheduler here, and no taint-eviction controller runs, so that changes nothing.)
-  proc_start kube-controller-manager "$ns" "$K8S_BIN/kube-controller-manager" \
-    --kubeconfig="$dir/kubeconfig" --controllers=garbagecollector,nodelifecycle --leader-elect=false \
+  # Real nodes run workloads: their controllers too, the ServiceAccounts pods need, and the
+  # kube-root-ca.crt ConfigMap that projected service account volumes include.
+  local controllers=garbagecollector,nodelifecycle extra=()
+  if [ "${REAL_NODES:-0}" = 1 ]; then
+    controllers=$controllers,daemonset,deployment,replicaset,serviceaccount,root-ca-cert-publisher
+    extra=(--root-ca-file="$dir/apiserver.crt")
+  fi
+  proc_start kube-controller-manager "$ns" "$K8S_BIN/kube-controller-manager" "${extra[@]}" \
+    --kubeconfig="$dir/kubeconfig" --controllers=$controllers --leader-elect=false \
     --bind-address=127.0.0.1 --secure-port=10257 --cert-dir="$dir/kcm-certs"
   cp_wait_url kube-controller-manager https://127.0.0.1:10257/healthz
 
@@ -73,13 +81,17 @@ apiserver_start() {
   local ns=$(ns_name cp) dir="$STATE/cp" service_range=198.51.100.0/24 bind=0.0.0.0
   if [ "$(family_of "$CP_IP")" = 6 ]; then service_range=fd00:198:51:100::/112; fi
   [ -z "$CP_IP6" ] || bind=::
-  proc_start kube-apiserver "$ns" "$K8S_BIN/kube-apiserver" \
+  # Without pods, the ServiceAccount admission plugin has nothing to do; real nodes run pods,
+  # which get their projected tokens from it, and kubelets that log in with client certificates.
+  local admission=(--disable-admission-plugins=ServiceAccount)
+  [ "${REAL_NODES:-0}" != 1 ] || admission=(--client-ca-file="$dir/client-ca.crt" --kubelet-preferred-address-types=InternalIP)
+  proc_start kube-apiserver "$ns" "$K8S_BIN/kube-apiserver" "${admission[@]}" \
     --etcd-servers=http://127.0.0.1:2379 --bind-address=$bind --advertise-address="$CP_IP" \
     --secure-port=6443 --tls-cert-file="$dir/apiserver.crt" --tls-private-key-file="$dir/apiserver.key" \
     --token-auth-file="$dir/tokens.csv" \
     --authorization-mode=Node,RBAC --service-account-issuer=https://kubernetes.default.svc \
     --service-account-key-file="$dir/sa.pub" --service-account-signing-key-file="$dir/sa.key" \
-    --service-cluster-ip-range=$service_range --disable-admission-plugins=ServiceAccount \
+    --service-cluster-ip-range=$service_range \
     --endpoint-reconciler-type=none
   cp_wait_url kube-apiserver https://127.0.0.1:6443/readyz
 }
