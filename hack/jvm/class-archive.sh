@@ -16,8 +16,8 @@
 # opens its rtnetlink and nftables handles, and writes no kernel state before it has a NodeNetwork.
 # What such a run never reaches (the TLS handshake, the first list and watch, the first pass) it
 # loads by name from agent-classes.txt next to this script, the classes a real agent start loaded
-# (hack/jvm/agent-classes.sh), without running them: the archive then serves ~9,000 of the ~9,600
-# classes of a start instead of ~6,400.
+# (hack/jvm/agent-classes.sh), without running them: the archive then serves ~8,500 of the ~9,600
+# classes of a start instead of ~6,500 (the rest are lambdas and proxies).
 set -eu
 app=${1:?usage: class-archive.sh APP_DIR [JAVA]}
 java=${2:-java}
