@@ -124,7 +124,9 @@ idle_run() {
   echo "$(( $(nth_route_ms $node "$want") - $(start_ms "$pid") )) $(cpu_ms "$pid")" >>"$WORK/idle-$1"
   sleep 2
   echo "$(rss_mib "$pid")" >>"$WORK/idle-rss-$1"
-  lab kill agent $node
+  # Stopped, not killed: the lab restarts a killed agent (as a kubelet would), and that one
+  # would hold the node's port when the next run starts.
+  lab stop agent $node
   stop_monitors
 }
 
@@ -177,11 +179,11 @@ say "$NODES agents started at once on $(nproc) cores, start -> $(( NODES - 1 )) 
   "median $(secs "$(median <"$WORK/burst")") s, last $(secs "$(sort -n "$WORK/burst" | tail -1)") s;" \
   "every NodeNetwork Ready ${ready_s} s after the first start (1 s resolution); RSS median $burst_rss MiB"
 stop_monitors
-for node in $nodes; do lab kill agent "$node"; done
+for node in $nodes; do lab stop agent "$node"; done
 
 # --- many peers --------------------------------------------------------------------------------
 # Peers as the API server holds them: spec written by the controller, status by their agents.
-lab kill controller
+lab stop controller
 "$(sed -n 's/^K8S_BIN=//p' "$STATE/lab.env")/kubectl" --kubeconfig="$STATE/kubeconfig" proxy --port=0 \
   >"$WORK/proxy" 2>&1 &
 for (( i = 0; i < 100; i++ )); do grep -qs 'Starting to serve' "$WORK/proxy" && break; sleep 0.1; done
@@ -247,6 +249,6 @@ for peers in ${PEERS//,/ }; do
   live=$(heap_used "$pid")
   say "$peers peers + $(( NODES - 1 )) lab nodes ($peers NodeNetworks created in $created_s s):" \
     "start -> $want routes $(secs "$routes_ms") s; RSS $rss MiB, heap used $heap MiB ($live MiB live after a full GC)"
-  lab kill agent $node
+  lab stop agent $node
   stop_monitors
 done

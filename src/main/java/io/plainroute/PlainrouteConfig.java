@@ -61,6 +61,15 @@ public interface PlainrouteConfig {
      */
     @WithDefault("202")
     int routeProtocol();
+
+    /**
+     * Packaging only: a file of class names, one a line, loaded (not run) as the process starts.
+     * The class-data archive's training run (hack/jvm/class-archive.sh) names
+     * hack/jvm/agent-classes.txt, the classes a real agent start loads, so that the archive also
+     * holds those of the TLS handshake and the first list and watch, which a run without an API
+     * server never reaches. Unset in every deployment.
+     */
+    Optional<String> preloadClasses();
   }
 
   interface LeaderElection {

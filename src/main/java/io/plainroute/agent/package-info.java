@@ -27,6 +27,8 @@
  *       kernel announces every change of value, so nothing polls them.</li>
  *   <li>What no rtnetlink group announces: {@link io.plainroute.agent.PolledWatch} (the masquerade
  *       table, polled) and {@link io.plainroute.agent.CniConfigWatch} (the CNI file, inotify).</li>
+ *   <li>{@link io.plainroute.agent.ClassPreload} — packaging only: the class-data archive's
+ *       training run loads the classes of a real start by name (hack/jvm/class-archive.sh).</li>
  * </ul>
  * The agent uses {@code netlink}, {@code nftables}, {@code status} and {@code api}; nothing uses
  * the agent.
