@@ -193,6 +193,10 @@ realnode_start() {
   local node=$1 dir="$STATE/nodes/$1" holder i
   mkdir -p "$dir/containerd" "$dir/kubelet" "$dir/pod-logs" "$dir/cni/net.d"
   realnode_cgroup_create "$(realnode_cgroup "$node")"
+  # What kubeadm's preflight checks demand of a node: IP forwarding on. The agent's DaemonSet is
+  # not privileged, so /proc/sys is read-only to it and it reports ForwardingDisabled otherwise.
+  ip netns exec "$(ns_name "$node")" sysctl -qw net.ipv4.ip_forward=1
+  [ -z "${LAN6:-}" ] || ip netns exec "$(ns_name "$node")" sysctl -qw net.ipv6.conf.all.forwarding=1
   echo "$(realnode_cgroup "$node")" >"$dir/cgroup"
   realnode_kubeconfig "$node"
   realnode_containerd_config "$node"
