@@ -13,6 +13,9 @@ source "$here/../k8s/goenv.sh"
 export GOFLAGS=-mod=mod
 bin="${PLAINROUTE_CACHE}/olm/bin/${OLM_VERSION}-${OPM_VERSION}"
 mkdir -p "$bin"
+# One build at a time (make test and a test run may both ask): the second waits and finds the binaries.
+exec 9>"$bin/.lock"
+flock 9
 
 # Prints the directory of a module version's source, a writable copy of the module cache's.
 source_of() {
