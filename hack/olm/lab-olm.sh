@@ -44,6 +44,7 @@ cmd_up() {
   k wait --for=condition=Established --timeout=60s -f "$olm_mod/deploy/chart/crds/" >/dev/null
   sed -e "s#@OLM_IMAGE@#localhost/olm:$OLM_VERSION#g" -e "s#@OPM_IMAGE@#localhost/opm:$OPM_VERSION#g" \
       -e "s#@APISERVER_HOST@#$CP_IP#g" -e "s#@APISERVER_PORT@#6443#g" "$here/deploy/olm.yaml" | k apply -f - >/dev/null
+  service_route
   say "catalog: localhost/plainroute-catalog:dev served on port $CATALOG_PORT of a node"
   k apply -f - >/dev/null <<EOF
 apiVersion: apps/v1
@@ -95,6 +96,30 @@ EOF
   say "waiting for the CatalogSource's connection"
   k -n olm wait catalogsource/plainroute-catalog --timeout=180s \
     --for=jsonpath='{.status.connectionState.lastObservedState}'=READY >/dev/null
+}
+
+# The lab has no kube-proxy. OLM's operators and the operator are told the API server's address, but
+# OLM passes a Subscription's spec.config.env only to a Deployment created after the Subscription's
+# status.installedCSV names its CSV, and it does not update a Deployment that is not ready: a first
+# Deployment created before that (a race inside OLM) waits forever for the "kubernetes" Service.
+# So every node namespace gets the one rule kube-proxy would give that Service (nft DNAT of the
+# ClusterIP:443 to the API server), in a table of its own, and a route to the ClusterIP.
+service_route() {
+  local ip node
+  ip=$(k get service kubernetes -n default -o jsonpath='{.spec.clusterIP}')
+  [[ $ip != *:* ]] || { echo "lab-olm: an IPv6 Service range is not handled" >&2; exit 1; }
+  for node in $(ls "$STATE/nodes"); do
+    # A route, so that a connect() to the ClusterIP gets as far as the rule.
+    ip -n "$LAB_NAME-$node" route replace "$ip/32" dev eth0
+    ip netns exec "$LAB_NAME-$node" nft -f - <<EOF
+table ip plainroute-lab-service
+delete table ip plainroute-lab-service
+table ip plainroute-lab-service {
+  chain output { type nat hook output priority -100; ip daddr $ip tcp dport 443 dnat to $CP_IP:6443; }
+  chain prerouting { type nat hook prerouting priority -100; ip daddr $ip tcp dport 443 dnat to $CP_IP:6443; }
+}
+EOF
+  done
 }
 
 # The OCI archive of `make image` and the image name in it: the operator the bundles install.
