@@ -78,7 +78,7 @@ class OlmE2E {
 
   private static void olm(Lab lab, String... args) {
     Command command = Command.of(concat(new String[] {"bash", LAB_OLM.toString(), "--name", lab.name()}, args))
-        .timeout(Duration.ofMinutes(30));
+        .timeout(Duration.ofMinutes(60)); // `up` builds OLM and opm on a cold machine (make test builds them first)
     String bin = System.getProperty(KubeBinaries.BIN_PROPERTY, "");
     if (!bin.isBlank()) {
       command.env("K8S_BIN", bin);
