@@ -26,7 +26,7 @@ build:
 	$(MVN) -DskipTests package
 
 ## image: the operator image from ./Containerfile, without a Docker daemon (buildah + debootstrap, root)
-##        -> target/plainroute-image.tar (OCI archive). Not part of `make test`.
+##        -> target/plainroute-image.tar (OCI archive). `make test` builds it for RealNodesE2E when stale.
 image: build
 	@hack/image/build.sh
 
@@ -131,8 +131,10 @@ soak: deps build
 
 ## demo: the lectures' 3-node cluster on one machine, in network namespaces (root); stays up.
 ##       STACK=dual: the same with an IPv6 LAN and pod range beside the IPv4 ones; STACK=ipv6: IPv6 only
+##       REAL=1: real nodes (containerd + kubelet per node), plainroute deployed from its manifests
+##       with the image of `make image` (hack/lab/demo-real.sh; minutes, not seconds)
 demo:
-	@$(if $(STACK),DEMO_STACK=$(STACK)) hack/lab/demo.sh
+	@$(if $(REAL),hack/lab/demo-real.sh,$(if $(STACK),DEMO_STACK=$(STACK)) hack/lab/demo.sh)
 
 ## e2e-scale: the e2e scale variant (not in `make test`): NODES nodes with PODS pods each, full mesh
 NODES ?= 20

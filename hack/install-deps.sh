@@ -23,6 +23,15 @@ need promtool prometheus
 # Not commands on PATH: the reference CNI plugins the kernel tests run, and libnftables, which
 # the agent loads through jnr-ffi for its masquerade rule.
 [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
+# The lab's real nodes (lab.sh up --real-nodes, RealNodesE2E): a container runtime per node, and
+# the tools that build its images without a registry (hack/image: buildah; a static busybox and a
+# static pause compiled with gcc).
+need containerd containerd
+need runc runc
+need buildah buildah
+need debootstrap debootstrap
+need gcc gcc
+[ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 || missing+=(busybox-static)
 ldconfig -p 2>/dev/null | grep -q 'libnftables\.so\.1 ' || missing+=(libnftables1)
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -20,7 +20,8 @@ for tool in buildah gcc busybox socat; do
   [ -n "$(command -v $tool)" ] || { echo "lab-images.sh: $tool is missing (apt-get install buildah gcc busybox-static socat)" >&2; exit 1; }
 done
 busybox_bin=$(command -v busybox)
-file "$busybox_bin" 2>/dev/null | grep -q 'statically linked' || [ -x /bin/busybox ] \
+# ldd fails on a static executable: the image has no libraries for a dynamic one.
+! ldd "$busybox_bin" >/dev/null 2>&1 \
   || { echo "lab-images.sh: busybox must be the static one (apt-get install busybox-static)" >&2; exit 1; }
 
 version=$(sha256sum "$0" | cut -c1-12)
@@ -59,6 +60,8 @@ bah commit --rm --quiet "$ctr" "$PAUSE_TAG" >/dev/null
 rm -f "$pause_out.tmp"
 bah push --quiet "$PAUSE_TAG" "oci-archive:$pause_out.tmp:$PAUSE_TAG" >/dev/null
 mv "$pause_out.tmp" "$pause_out"
+# Archives of earlier versions of this script.
+find "$OUT" -maxdepth 1 \( -name 'pause-*.tar' -o -name 'testpod-*.tar' \) ! -name "*-$version.tar" -delete
 
 # testpod: busybox's applets as links, socat with the shared libraries it loads.
 root=$work/testpod-root

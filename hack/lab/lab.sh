@@ -203,6 +203,7 @@ cmd_up() {
     realnodes_check
     [ -n "$image" ] || image=$REPO/target/plainroute-image.tar
     (( network == 0 )) || [ -f "$image" ] || die "--image: no OCI archive $image (build it with: make image)"
+    (( network == 0 )) || deploy_image_ref "$image" >/dev/null
     image=$(readlink -f "$image")
   else
     [ -z "$image" ] || die "--image: only with --real-nodes (the emulated nodes run the jar)"
@@ -556,6 +557,9 @@ cmd_pod() {
   [ -n "$pod" ] || die "usage: pod add NODE POD | pod del NODE POD"
   [[ $pod =~ ^[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?$ ]] || die "pod name '$pod': use up to 16 lowercase letters, digits and '-'"
   [ -d "$STATE/nodes/$node" ] || die "no node $node in the lab"
+  # The kubelet's containerd attaches pods there, from its own host-local store: two runtimes
+  # on one node would hand out the same addresses.
+  [ "${REAL_NODES:-0}" != 1 ] || die "pod: the nodes of this lab are real; run Pods (spec.nodeName: $node) with lab.sh kubectl"
   local conflist="$STATE/nodes/$node/cni/net.d/10-plainroute.conflist" result="$STATE/pods/$node-$pod.json"
   case $verb in
     add)

@@ -53,7 +53,7 @@ EOF
 # The name an OCI archive's index gives its image (buildah push oci-archive:FILE:REF writes it).
 deploy_image_ref() {
   local ref
-  ref=$(tar -xOf "$1" index.json | jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"] // empty')
+  ref=$(tar -xOf "$1" index.json 2>/dev/null | jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"] // empty' 2>/dev/null) || ref=""
   [[ $ref == *:* ]] || die "$1 names no image (org.opencontainers.image.ref.name in index.json); build it with make image"
   echo "$ref"
 }

@@ -23,6 +23,10 @@ mount --bind "$state/nodes/$node/cni/net.d" /etc/cni/net.d
 # code pins under /run/netns: per node, and gone with it.
 bind /run/containerd run-containerd
 bind /run/netns run-netns
+# The CNI plugins' state: host-local's address reservations (/var/lib/cni/networks) and libcni's
+# cached results. Shared, the nodes of every lab on the machine would draw from one reservation
+# store, and what a killed lab reserved would stay reserved on the machine's disk for good.
+bind /var/lib/cni var-lib-cni
 # The kubelet's links to container logs (its log files themselves are under --pod-logs-dir).
 bind /var/log/containers var-log-containers
 

@@ -5,7 +5,7 @@
 #
 # Per node, under $STATE/nodes/NODE:
 #   mounts/      what node-mounts.sh lays over /etc/cni/net.d (cni/net.d), /run/containerd,
-#                /run/netns, /var/log/containers in the node's private mount namespace
+#                /run/netns, /var/lib/cni, /var/log/containers in the node's private mount namespace
 #   containerd/  containerd's config, root, state and socket
 #   kubelet/     the kubelet's --root-dir, config, kubeconfig (client cert system:node:NODE)
 #   pod-logs/    the kubelet's podLogsDir
@@ -202,7 +202,7 @@ realnode_start() {
   realnode_containerd_config "$node"
   realnode_kubelet_config "$node"
   # Mount points the node's namespace binds over (empty directories on the machine).
-  mkdir -p /run/containerd /run/netns /var/log/containers
+  mkdir -p /run/containerd /run/netns /var/log/containers /var/lib/cni
   proc_start "node-$node" "" unshare --mount --propagation private \
     nsenter --net="/run/netns/$(ns_name "$node")" bash "$LAB_HOME/lib/node-mounts.sh" "$STATE" "$node"
   proc_wait_log "node-$node" 'mount namespace ready' 10

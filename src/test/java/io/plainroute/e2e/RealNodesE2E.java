@@ -86,10 +86,15 @@ class RealNodesE2E {
   }
 
   @AfterAll
-  void stopLab() {
+  void stopLab() throws Exception {
     if (lab != null) {
       System.out.println("[e2e] kubectl get pods -A -o wide\n" + lab.tryLab("kubectl", "get", "pods", "-A", "-o", "wide").stdout());
       lab.close();
+      // Nothing of the nodes stays behind: their cgroups (with whatever ran in them), their
+      // containers' mounts, their namespaces.
+      assertThat(Path.of("/sys/fs/cgroup/memory/plainroute-" + lab.name())).doesNotExist();
+      assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(lab.state().toString());
+      assertThat(Command.of("ip", "netns", "list").run().orThrow()).doesNotContain(lab.name() + "-");
     }
   }
 
@@ -158,7 +163,7 @@ class RealNodesE2E {
   void theReceivingPodSeesTheSendingPodsOwnAddress() {
     testPods.forEach((from, fromAddress) -> testPods.forEach((to, address) -> {
       if (!from.equals(to)) {
-        assertThat(pods.sourceSeenBy(from, address, KubeletPods.ECHO_PORT))
+        assertThat(pods.sourceSeenBy(from, address, KubeletPods.ECHO_PORT, CONVERGE))
             .as("source address seen by %s for a datagram from %s", to, from).isEqualTo(fromAddress);
       }
     }));
@@ -172,7 +177,7 @@ class RealNodesE2E {
     for (String node : List.of("node01", "node02")) {
       String nodeAddress = lab.client().nodes().withName(node).get().getStatus().getAddresses().stream()
           .filter(a -> a.getType().equals("InternalIP")).findFirst().orElseThrow().getAddress();
-      assertThat(pods.sourceSeenBy("t-" + node, outside, 7777)).as("source seen outside for t-%s", node).isEqualTo(nodeAddress);
+      assertThat(pods.sourceSeenBy("t-" + node, outside, KubeletPods.ECHO_PORT, CONVERGE)).as("source seen outside for t-%s", node).isEqualTo(nodeAddress);
     }
   }
 
