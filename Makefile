@@ -2,11 +2,12 @@
 SHELL := /bin/bash
 MVN ?= mvn -B -ntp
 
-.PHONY: test unit build image crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence bench-startup bench-alloc bench-scale alerts fuzz fuzz-short soak bad-input clean
+.PHONY: test unit build image olm crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence bench-startup bench-alloc bench-scale alerts fuzz fuzz-short soak bad-input clean
 
 ## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
 test: deps
 	@hack/olm/validate.sh bundle
+	@[ "$$(id -u)" != 0 ] || hack/olm/images.sh >/dev/null   # OlmE2E's OLM and images (root: buildah; cached)
 	@bin=$$(hack/k8s/build.sh) && $(MVN) verify -Dplainroute.k8s.bin=$$bin
 	@$(MAKE) --no-print-directory fuzz-short
 
@@ -28,6 +29,12 @@ build:
 ##        -> target/plainroute-image.tar (OCI archive). `make test` builds it for RealNodesE2E when stale.
 image: build
 	@hack/image/build.sh
+
+## olm: OLM's operators and opm built from their Go modules, and the OLM path's images (olm, opm, the
+##      bundle in two versions, a file-based catalog) as OCI archives; cached in ~/.cache/plainroute/olm.
+##      OlmE2E installs plainroute with them (hack/olm/lab-olm.sh). Root (buildah).
+olm:
+	@hack/olm/images.sh
 
 ## crds: regenerate crds/ from the Java model (CrdsInSyncIT fails when they drift)
 crds:

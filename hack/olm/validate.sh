@@ -9,8 +9,9 @@ source "$here/../k8s/goenv.sh"
 hash=$(cat "$here/go.mod" "$here/go.sum" "$here/main.go" | sha256sum | cut -c1-16)
 bin="${PLAINROUTE_CACHE}/olm/${hash}/validate-bundle"
 if [ ! -x "$bin" ]; then
-  # validators of earlier pins are not needed any more
-  [ -d "${PLAINROUTE_CACHE}/olm" ] && find "${PLAINROUTE_CACHE}/olm" -mindepth 1 -maxdepth 1 -type d ! -name "$hash" -exec rm -rf {} +
+  # validators of earlier pins are not needed any more (the other directories are build.sh's and images.sh's)
+  [ -d "${PLAINROUTE_CACHE}/olm" ] && find "${PLAINROUTE_CACHE}/olm" -mindepth 1 -maxdepth 1 -type d \
+    -regextype posix-extended -regex '.*/[0-9a-f]{16}' ! -name "$hash" -exec rm -rf {} +
   mkdir -p "$(dirname "$bin")"
   start=$(date +%s)
   printf '  building the OLM bundle validator (operator-framework/api) ' >&2

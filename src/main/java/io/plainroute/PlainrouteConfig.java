@@ -37,6 +37,14 @@ public interface PlainrouteConfig {
 
     /** Where the DaemonSet goes; defaults to the controller's own namespace (POD_NAMESPACE). */
     Optional<String> namespace();
+
+    /**
+     * The API server's address as the nodes reach it, HOST:PORT, given to the agents as
+     * KUBERNETES_SERVICE_HOST/PORT: for clusters where the "kubernetes" Service's ClusterIP leads
+     * nowhere before the pod network is up (no kube-proxy). With OLM: the Subscription's
+     * spec.config.env PLAINROUTE_AGENT_INSTALL_API_SERVER. Empty: the kubelet's defaults.
+     */
+    Optional<String> apiServer();
   }
 
   /** Settings of the agent role (one per node). */

@@ -11,6 +11,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +76,9 @@ public class AgentDaemonSet {
     try {
       AgentDaemonSetTemplate template = AgentDaemonSetTemplate.fromJar(client.getKubernetesSerialization());
       String namespace = OwnNamespace.resolve(config.namespace(), "plainroute.agent-install.namespace");
-      desired = template.render(namespace, config.image());
+      Optional<ApiServerAddress> apiServer = config.apiServer()
+          .map(a -> ApiServerAddress.parse(a, "plainroute.agent-install.api-server"));
+      desired = template.render(namespace, config.image(), apiServer);
       LOG.infof("installing the agent DaemonSet %s/%s with image %s", namespace, template.name(),
           desired.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
     } catch (RuntimeException e) {

@@ -1,17 +1,21 @@
 package io.plainroute.install;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The agent DaemonSet the controller installs: config/agent/daemonset.yaml, copied into the jar by
  * the build, so the plain manifests and the OLM install run one definition. Only the namespace and
- * the image are the installation's own.
+ * the image are the installation's own, and the API server's address when one is given.
  */
 public final class AgentDaemonSetTemplate {
   /** Where the build puts config/agent/daemonset.yaml (pom.xml, resources). */
@@ -51,8 +55,28 @@ public final class AgentDaemonSetTemplate {
 
   /** The DaemonSet for this installation: the template in {@code namespace}, every container on {@code image} if given. */
   public DaemonSet render(String namespace, Optional<String> image) {
+    return render(namespace, image, Optional.empty());
+  }
+
+  /**
+   * Like {@link #render(String, Optional)}, every container also told the API server's address
+   * (KUBERNETES_SERVICE_HOST/PORT, which the kubelet would otherwise set to the "kubernetes" Service's).
+   */
+  public DaemonSet render(String namespace, Optional<String> image, Optional<ApiServerAddress> apiServer) {
     DaemonSet ds = new DaemonSetBuilder(template).editMetadata().withNamespace(namespace).endMetadata().build();
-    image.ifPresent(i -> ds.getSpec().getTemplate().getSpec().getContainers().forEach(c -> c.setImage(i)));
+    List<Container> containers = ds.getSpec().getTemplate().getSpec().getContainers();
+    image.ifPresent(i -> containers.forEach(c -> c.setImage(i)));
+    apiServer.ifPresent(a -> containers.forEach(c -> {
+      setEnv(c, "KUBERNETES_SERVICE_HOST", a.host());
+      setEnv(c, "KUBERNETES_SERVICE_PORT", Integer.toString(a.port()));
+    }));
     return ds;
+  }
+
+  private static void setEnv(Container container, String name, String value) {
+    List<EnvVar> env = new ArrayList<>(Optional.ofNullable(container.getEnv()).orElse(List.of()));
+    env.removeIf(e -> e.getName().equals(name));
+    env.add(new EnvVar(name, value, null));
+    container.setEnv(env);
   }
 }

@@ -71,7 +71,7 @@ class RealNodesE2E {
   }
 
   /** `make image` when the archive is missing or older than the jar it packs. */
-  private static void buildImageIfStale() {
+  static void buildImageIfStale() {
     try {
       Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
       if (Files.isRegularFile(IMAGE) && Files.getLastModifiedTime(IMAGE).compareTo(Files.getLastModifiedTime(jar)) >= 0) {

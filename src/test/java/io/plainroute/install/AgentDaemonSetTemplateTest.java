@@ -34,6 +34,19 @@ class AgentDaemonSetTemplateTest {
   }
 
   @Test
+  void givesEveryContainerTheApiServersAddressInsteadOfTheServiceOne() {
+    AgentDaemonSetTemplate template = AgentDaemonSetTemplate.fromJar(serialization);
+    DaemonSet ds = template.render("operators", Optional.empty(),
+        Optional.of(ApiServerAddress.parse("[fd00:192:168:1::10]:6443", "field")));
+    assertThat(ds.getSpec().getTemplate().getSpec().getContainers()).allSatisfy(c -> assertThat(c.getEnv())
+        .filteredOn(e -> e.getName().startsWith("KUBERNETES_SERVICE_"))
+        .extracting(e -> e.getName() + "=" + e.getValue())
+        .containsExactly("KUBERNETES_SERVICE_HOST=fd00:192:168:1::10", "KUBERNETES_SERVICE_PORT=6443"));
+    assertThat(template.render("operators", Optional.empty()).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .as("without an address the kubelet's defaults stay").noneMatch(e -> e.getName().startsWith("KUBERNETES_SERVICE_"));
+  }
+
+  @Test
   void refusesATemplateWithoutContainers() {
     DaemonSet empty = new DaemonSetBuilder().withNewMetadata().withName("x").endMetadata()
         .withNewSpec().withNewTemplate().withNewSpec().endSpec().endTemplate().endSpec().build();
