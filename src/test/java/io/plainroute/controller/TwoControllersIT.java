@@ -104,6 +104,8 @@ class TwoControllersIT extends FreshControlPlaneBase {
     assertThat(first.process().terminate(Duration.ofSeconds(20))).as("replica-a exited after SIGTERM").isTrue();
     addNodes(2, 3);
     await().atMost(Duration.ofSeconds(60)).until(() -> cluster.nodeNetworks().size() == 3);
+    // Its log line follows the API server's answer: the NodeNetwork can be seen a moment before.
+    await().atMost(Duration.ofSeconds(10)).until(() -> second.allocations() >= 2);
     assertThat(second.allocations()).isEqualTo(2);
   }
 
