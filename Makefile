@@ -4,12 +4,10 @@ MVN ?= mvn -B -ntp
 
 .PHONY: test unit build image olm crds bundle manifests test-kind k8s deps demo demo-down e2e-scale bench bench-routes bench-drift bench-convergence bench-startup bench-alloc bench-scale alerts fuzz fuzz-short soak bad-input clean
 
-## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests
+## test: install what is missing, build the Kubernetes binaries (once), run unit + integration tests,
+##       the short fuzz run and the bundle's validation; OLM and the images build beside (hack/test.sh)
 test: deps
-	@hack/olm/validate.sh bundle
-	@[ "$$(id -u)" != 0 ] || hack/olm/images.sh >/dev/null   # OlmE2E's OLM and images (root: buildah; cached)
-	@bin=$$(hack/k8s/build.sh) && $(MVN) verify -Dplainroute.k8s.bin=$$bin
-	@$(MAKE) --no-print-directory fuzz-short
+	@MVN="$(MVN)" hack/test.sh
 
 ## unit: unit tests only (no API server, seconds)
 unit:

@@ -4,8 +4,12 @@
 # made locally with debootstrap from the Debian mirror apt already uses (no registry pull).
 # Output: target/plainroute-image.tar, an OCI archive (`podman load -i`, `skopeo copy
 # oci-archive:target/plainroute-image.tar docker://REGISTRY/plainroute:TAG`, `ctr images import`).
+#
+# build.sh --base-only   only the Debian base (what make test prepares in the background)
+# build.sh --if-stale    nothing when the archive is newer than the jar it packs (what the e2e tests ask)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+mode=${1:-}
 
 SUITE=${SUITE:-bookworm}
 MIRROR=${MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*debian\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)}
@@ -19,7 +23,8 @@ if [ "$(id -u)" != 0 ]; then
   echo "make image runs buildah and debootstrap as root (rootless buildah needs subuids this setup does not assume)" >&2
   exit 1
 fi
-[ -f target/quarkus-app/quarkus-run.jar ] || { echo "no target/quarkus-app: run 'make build' first" >&2; exit 1; }
+jar=target/quarkus-app/quarkus-run.jar
+[ "$mode" = --base-only ] || [ -f "$jar" ] || { echo "no target/quarkus-app: run 'make build' first" >&2; exit 1; }
 missing=()
 command -v buildah >/dev/null || missing+=(buildah)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
@@ -29,6 +34,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 mkdir -p "$CACHE"
+# One build at a time: two e2e classes may ask at once, and make test builds the base beside them.
+exec 9>"$CACHE/build.lock"
+flock 9
+if [ "$mode" = --if-stale ] && [ -f "$OUT" ] && ! [ "$jar" -nt "$OUT" ]; then exit 0; fi
 # A private store: nothing lands in the machine's /var/lib/containers; vfs works in any container.
 bah() { buildah --root "$CACHE/storage" --runroot "$CACHE/run" --storage-driver vfs "$@"; }
 
@@ -56,6 +65,8 @@ if ! bah inspect --type image "$BASE" >/dev/null 2>&1; then
   trap - EXIT
   done_
 fi
+
+[ "$mode" != --base-only ] || exit 0
 
 step "build Containerfile"
 # chroot isolation: RUN steps need no OCI runtime (runc/crun) and use the host's network.

@@ -27,11 +27,14 @@ busybox_bin=$(command -v busybox)
 version=$(sha256sum "$0" | cut -c1-12)
 pause_out=$OUT/pause-$version.tar
 testpod_out=$OUT/testpod-$version.tar
-if [ -f "$pause_out" ] && [ -f "$testpod_out" ]; then
-  printf '%s\n' "$pause_out" "$testpod_out"
-  exit 0
-fi
+cached() { [ -f "$pause_out" ] && [ -f "$testpod_out" ] && printf '%s\n' "$pause_out" "$testpod_out"; }
+cached && exit 0
 mkdir -p "$OUT" "$CACHE"
+# The buildah store is hack/image/build.sh's too: one build at a time in it (make test builds these
+# in the background while a lab may ask for them), and the second finds the first's archives.
+exec 9>"$CACHE/build.lock"
+flock 9
+cached && exit 0
 bah() { buildah --root "$CACHE/storage" --runroot "$CACHE/run" --storage-driver vfs "$@"; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

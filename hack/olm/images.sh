@@ -56,27 +56,26 @@ image() {
   bah rmi "$1" >/dev/null
 }
 
-step "localhost/olm:$OLM_VERSION"
-ctr=$(bah from scratch)
-mnt=$(bah mount "$ctr")
-mkdir -p "$mnt/bin" "$mnt/tmp" && chmod 1777 "$mnt/tmp"
-cp "$bin"/{olm,catalog,copy-content,cpb} "$mnt/bin/"
-# The bundle unpack Job's first container runs `/bin/cp -Rv /bin/cpb /util/cpb`.
-cp "$busybox" "$mnt/bin/cp"
-bah umount "$ctr" >/dev/null
-bah config --entrypoint '["/bin/olm"]' --user 65532 --env PATH=/bin "$ctr"
-image "localhost/olm:$OLM_VERSION" olm.tar
-done_
+# binary_image TAG ARCHIVE ENTRYPOINT FILE...: an image from scratch of static binaries in /bin (and
+# a /tmp), run as a non-root user.
+binary_image() {
+  local tag=$1 archive=$2 entrypoint=$3
+  shift 3
+  step "$tag"
+  ctr=$(bah from scratch)
+  mnt=$(bah mount "$ctr")
+  mkdir -p "$mnt/bin" "$mnt/tmp" && chmod 1777 "$mnt/tmp"
+  cp "$@" "$mnt/bin/"
+  bah umount "$ctr" >/dev/null
+  bah config --entrypoint "[\"$entrypoint\"]" --user 65532 --env PATH=/bin "$ctr"
+  image "$tag" "$archive"
+  done_
+}
 
-step "localhost/opm:$OPM_VERSION"
-ctr=$(bah from scratch)
-mnt=$(bah mount "$ctr")
-mkdir -p "$mnt/bin" "$mnt/tmp" && chmod 1777 "$mnt/tmp"
-cp "$bin/opm" "$mnt/bin/opm"
-bah umount "$ctr" >/dev/null
-bah config --entrypoint '["/bin/opm"]' --user 65532 --env PATH=/bin "$ctr"
-image "localhost/opm:$OPM_VERSION" opm.tar
-done_
+# The bundle unpack Job's first container runs `/bin/cp -Rv /bin/cpb /util/cpb`: busybox's cp.
+cp "$busybox" "$work/cp"
+binary_image "localhost/olm:$OLM_VERSION" olm.tar /bin/olm "$bin"/{olm,catalog,copy-content,cpb} "$work/cp"
+binary_image "localhost/opm:$OPM_VERSION" opm.tar /bin/opm "$bin/opm"
 
 step "bundles v$v1, v$v2 + catalog"
 "$here/catalog.sh" "$root/bundle" "$v1" "$v2" "$PLAINROUTE_IMAGE" "$work" "$bin/opm"

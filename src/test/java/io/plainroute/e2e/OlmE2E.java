@@ -15,6 +15,7 @@ import io.plainroute.testing.TestNamespaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,9 @@ class OlmE2E {
   void subscriptionInstallsUpgradesAndUninstallsPlainroute() {
     assumeTrue(TestNamespaces.isRoot(), "needs root: the lab creates network namespaces, cgroups and runs containerd");
     RealNodesE2E.buildImageIfStale();
+    // OLM, opm and the OLM images before the lab: make test builds them in the background from its
+    // start, and this waits on that build's lock instead of three idle nodes waiting for it.
+    Command.of(List.of("bash", "hack/olm/images.sh")).timeout(Duration.ofMinutes(60)).run().orThrow();
     // Three nodes: OLM's two operators (hostNetwork, both on port 8080) need two, and the upgrade's
     // rolling update of the controller (hostNetwork, port 9766, two replicas, one surge pod) a third.
     try (Lab lab = Lab.up(Lab.Topology.lectures(), "--real-nodes", "--no-network")) {
@@ -78,7 +82,7 @@ class OlmE2E {
 
   private static void olm(Lab lab, String... args) {
     Command command = Command.of(concat(new String[] {"bash", LAB_OLM.toString(), "--name", lab.name()}, args))
-        .timeout(Duration.ofMinutes(60)); // `up` builds OLM and opm on a cold machine (make test builds them first)
+        .timeout(Duration.ofMinutes(10));
     String bin = System.getProperty(KubeBinaries.BIN_PROPERTY, "");
     if (!bin.isBlank()) {
       command.env("K8S_BIN", bin);
