@@ -6,6 +6,12 @@
 # The ITs' control plane runs the same components with the same flags on loopback ports
 # (src/test/java/io/plainroute/testing/ControlPlaneCommands.java): change both together.
 
+# The Service range is of the primary family, like the advertised address; its first address is the
+# `kubernetes` Service's, which the serving certificate names, as every cluster's does: a pod that
+# dials the Service (through the lab's DNAT for it, hack/olm/lab-olm.sh) must find it there.
+service_range() { if [ "$(family_of "$CP_IP")" = 6 ]; then echo fd00:198:51:100::/112; else echo 198.51.100.0/24; fi; }
+service_ip() { if [ "$(family_of "$CP_IP")" = 6 ]; then echo fd00:198:51:100::1; else echo 198.51.100.1; fi; }
+
 cp_start() {
   local ns=$(ns_name cp) dir="$STATE/cp"
   mkdir -p "$dir"
@@ -17,14 +23,15 @@ cp_start() {
 
   etcd_start
 
-  # The serving certificate names the addresses agents dial (each family's) and 127.0.0.1, which
-  # the shell dials through the relay (kube-apiserver's own self-signed one leaves out 127.0.0.1).
-  # Its own Service range is of the primary family, like its advertised address; "::" listens on
-  # both families.
+  # The serving certificate names the addresses agents dial (each family's), the `kubernetes`
+  # Service's address and names (as kube-apiserver's own self-signed one and kubeadm's do), and
+  # 127.0.0.1, which the shell dials through the relay (kube-apiserver's own leaves that out).
+  # "::" listens on both families.
   local sans="" ip
-  for ip in $CP_IP4 $CP_IP6; do sans="${sans}IP:$ip,"; done
+  for ip in $CP_IP4 $CP_IP6 $(service_ip); do sans="${sans}IP:$ip,"; done
+  sans="${sans}DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$LAB_NAME-apiserver" \
-    -addext "subjectAltName=${sans}IP:127.0.0.1,DNS:kubernetes,DNS:localhost" \
+    -addext "subjectAltName=${sans},IP:127.0.0.1,DNS:localhost" \
     -keyout "$dir/apiserver.key" -out "$dir/apiserver.crt" 2>/dev/null
   apiserver_start
 
@@ -78,8 +85,7 @@ etcd_start() {
 }
 
 apiserver_start() {
-  local ns=$(ns_name cp) dir="$STATE/cp" service_range=198.51.100.0/24 bind=0.0.0.0
-  if [ "$(family_of "$CP_IP")" = 6 ]; then service_range=fd00:198:51:100::/112; fi
+  local ns=$(ns_name cp) dir="$STATE/cp" bind=0.0.0.0
   [ -z "$CP_IP6" ] || bind=::
   # Without pods, the ServiceAccount admission plugin has nothing to do; real nodes run pods,
   # which get their projected tokens from it, and kubelets that log in with client certificates.
@@ -91,7 +97,7 @@ apiserver_start() {
     --token-auth-file="$dir/tokens.csv" \
     --authorization-mode=Node,RBAC --service-account-issuer=https://kubernetes.default.svc \
     --service-account-key-file="$dir/sa.pub" --service-account-signing-key-file="$dir/sa.key" \
-    --service-cluster-ip-range=$service_range \
+    --service-cluster-ip-range="$(service_range)" \
     --endpoint-reconciler-type=none
   cp_wait_url kube-apiserver https://127.0.0.1:6443/readyz
 }

@@ -45,38 +45,64 @@ class OlmE2E {
     // Three nodes: OLM's two operators (hostNetwork, both on port 8080) need two, and the upgrade's
     // rolling update of the controller (hostNetwork, port 9766, two replicas, one surge pod) a third.
     try (Lab lab = Lab.up(Lab.Topology.lectures(), "--real-nodes", "--no-network")) {
-      KubernetesClient client = lab.client();
-      olm(lab, "up");
-      String first = csvName("bundle/manifests/plainroute.clusterserviceversion.yaml");
-      String second = first.replaceFirst("\\.(\\d+)$", "") + "." + (Integer.parseInt(first.replaceFirst(".*\\.", "")) + 1);
+      try {
+        installUpgradeUninstall(lab);
+      } catch (RuntimeException | AssertionError e) {
+        printState(lab);
+        throw e;
+      }
+    }
+  }
 
-      olm(lab, "subscribe");
-      olm(lab, "approve", first);
-      awaitSucceeded(client, first);
-      lab.kubectl("apply", "-f", Path.of("config/samples/clusternetwork.yaml").toAbsolutePath().toString());
-      awaitAgentsReady(client, lab.topology().nodes());
-      lab.lab("wait-ready", "300");
-      assertPodsPingAcrossNodes(lab, "a");
+  private static void installUpgradeUninstall(Lab lab) {
+    KubernetesClient client = lab.client();
+    olm(lab, "up");
+    String first = csvName("bundle/manifests/plainroute.clusterserviceversion.yaml");
+    String second = first.replaceFirst("\\.(\\d+)$", "") + "." + (Integer.parseInt(first.replaceFirst(".*\\.", "")) + 1);
 
-      olm(lab, "approve", second);
-      awaitSucceeded(client, second);
-      await("the first CSV replaced").atMost(INSTALL).pollInterval(Duration.ofSeconds(2))
-          .until(() -> csv(client, first).isEmpty());
-      assertThat(client.genericKubernetesResources(SUBSCRIPTION).inNamespace(NS).withName("plainroute").get()
-          .getAdditionalProperties()).extracting(p -> ((Map<?, ?>) p.get("status")).get("installedCSV")).isEqualTo(second);
-      awaitAgentsReady(client, lab.topology().nodes());
-      assertPodsPingAcrossNodes(lab, "b");
-      System.out.println("[e2e] kubectl get csv -A\n" + lab.kubectl("get", "csv", "-A"));
-      System.out.println("[e2e] kubectl get pods -A -o wide\n" + lab.kubectl("get", "pods", "-A", "-o", "wide"));
+    olm(lab, "subscribe");
+    olm(lab, "approve", first);
+    awaitSucceeded(client, first);
+    lab.kubectl("apply", "-f", Path.of("config/samples/clusternetwork.yaml").toAbsolutePath().toString());
+    awaitAgentsReady(client, lab.topology().nodes());
+    lab.lab("wait-ready", "300");
+    assertPodsPingAcrossNodes(lab, "a");
 
-      olm(lab, "uninstall");
-      await("the operator's pods gone").atMost(INSTALL).pollInterval(Duration.ofSeconds(2)).until(() -> client.pods()
-          .inNamespace(NS).withLabel("app.kubernetes.io/component", "controller").list().getItems().isEmpty());
-      assertThat(csv(client, second)).as("the CSV is deleted").isEmpty();
-      assertThat(client.apiextensions().v1().customResourceDefinitions().withName("clusternetworks.plainroute.io").get())
-          .as("OLM leaves the CRDs (and so the users' objects)").isNotNull();
-      assertThat(client.apps().daemonSets().inNamespace(NS).withName("plainroute-agent").get())
-          .as("nothing owns the agent DaemonSet: the nodes keep their pod network").isNotNull();
+    olm(lab, "approve", second);
+    awaitSucceeded(client, second);
+    await("the first CSV replaced").atMost(INSTALL).pollInterval(Duration.ofSeconds(2))
+        .until(() -> csv(client, first).isEmpty());
+    assertThat(client.genericKubernetesResources(SUBSCRIPTION).inNamespace(NS).withName("plainroute").get()
+        .getAdditionalProperties()).extracting(p -> ((Map<?, ?>) p.get("status")).get("installedCSV")).isEqualTo(second);
+    awaitAgentsReady(client, lab.topology().nodes());
+    assertPodsPingAcrossNodes(lab, "b");
+    System.out.println("[e2e] kubectl get csv -A\n" + lab.kubectl("get", "csv", "-A"));
+    System.out.println("[e2e] kubectl get pods -A -o wide\n" + lab.kubectl("get", "pods", "-A", "-o", "wide"));
+
+    olm(lab, "uninstall");
+    await("the operator's pods gone").atMost(INSTALL).pollInterval(Duration.ofSeconds(2)).until(() -> client.pods()
+        .inNamespace(NS).withLabel("app.kubernetes.io/component", "controller").list().getItems().isEmpty());
+    assertThat(csv(client, second)).as("the CSV is deleted").isEmpty();
+    assertThat(client.apiextensions().v1().customResourceDefinitions().withName("clusternetworks.plainroute.io").get())
+        .as("OLM leaves the CRDs (and so the users' objects)").isNotNull();
+    assertThat(client.apps().daemonSets().inNamespace(NS).withName("plainroute-agent").get())
+        .as("nothing owns the agent DaemonSet: the nodes keep their pod network").isNotNull();
+  }
+
+  /** What OLM and the cluster say, for a failure's report: OLM's state lives in the lab, which goes with the test. */
+  private static void printState(Lab lab) {
+    String[][] views = {
+        {"get", "subscriptions,installplans,csv", "-n", NS, "-o", "wide"},
+        {"get", "csv", "-n", NS, "-o", "jsonpath={range .items[*]}{.metadata.name}: {.status.phase} {.status.reason} {.status.message}{\"\\n\"}{end}"},
+        {"get", "deployments,pods", "-A", "-o", "wide"},
+        {"describe", "deployment", "-n", NS, "plainroute-controller"},
+        {"get", "events", "-A", "--sort-by=.lastTimestamp"},
+        {"logs", "-n", "olm", "deployment/olm-operator", "--tail=60"},
+        {"logs", "-n", "olm", "deployment/catalog-operator", "--tail=60"},
+    };
+    for (String[] view : views) {
+      var result = lab.tryLab(concat(new String[] {"kubectl"}, view));
+      System.out.println("[e2e] kubectl " + String.join(" ", view) + "\n" + result.stdout() + result.stderr());
     }
   }
 
