@@ -6,8 +6,8 @@
 # module, so its own replace directives apply, as in its Makefile; only its vendor/ is missing from
 # the zip, hence -mod=mod. opm is built there too, at the operator-registry version OLM itself
 # requires (OPM_VERSION must name it: checked below), so it shares every compiled dependency with
-# OLM's binaries instead of compiling a second Kubernetes client stack of its own: ~30 s on top of
-# OLM's instead of minutes. Static: CGO_ENABLED=0 (opm's sqlite index commands then fail at run time;
+# OLM's binaries instead of compiling a second Kubernetes client stack of its own (cold: 35 s on top
+# of OLM's, module downloads included). Static: CGO_ENABLED=0 (opm's sqlite index commands then fail at run time;
 # serving a file-based catalog, all the lab needs, does not touch sqlite). Each binary is built and
 # moved into place on its own.
 set -euo pipefail
