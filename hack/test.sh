@@ -10,9 +10,9 @@
 # it fills those gaps instead of adding its own minutes to a first run. Each of these builds holds a
 # lock, and a test that needs one waits on that lock (OlmE2E on hack/olm/images.sh, the real-node
 # tests on hack/image/build.sh). On a warm machine they are all cached and take seconds.
-# While the Kubernetes binaries are being built (a first run: about 10 minutes of Go compiling), Maven
-# also fetches its plugins and dependencies (~240 MB, about 80 s of downloading) beside it, instead
-# of after it; `mvn verify` waits for that fetch (two Mavens never write one repository at once).
+# While the Kubernetes binaries are being built (a first run: 7-10 minutes of Go compiling), Maven
+# also fetches its plugins and dependencies beside it (~240 MB: 78 s alone, 167-200 s at nice 10
+# beside the Kubernetes build), instead of after it; `mvn verify` waits for that fetch (two Mavens never write one repository at once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn -B -ntp}
@@ -24,7 +24,7 @@ phases=()
 phase() { phases+=("$(printf '%-34s %4d s' "$1" $(( SECONDS - $2 )))"); }
 
 # The background lanes, in a process group of their own so that an early exit stops them.
-background() {
+go_tools() {
   local t=$SECONDS
   nice -n 10 hack/olm/validate.sh --build-only
   echo "[background] bundle validator ready after $(( SECONDS - t )) s"
@@ -46,7 +46,7 @@ maven() {
   echo "[background] Maven's plugins and dependencies fetched in $(( SECONDS - t )) s"
 }
 set -m
-background >>"$log" 2>&1 &
+go_tools >>"$log" 2>&1 &
 lane_go=$!
 lane_images=
 if [ "$(id -u)" = 0 ]; then

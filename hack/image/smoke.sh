@@ -13,9 +13,9 @@ cleanup() { bah rm "$ctr" >/dev/null 2>&1 || true; ip netns del "$ns" 2>/dev/nul
 trap cleanup EXIT
 fail() { echo "[smoke] FAILED: $*" >&2; exit 1; }
 
-# `buildah run` itself failed once in a cold make test (its error unseen: stderr was dropped), while
-# the other test fork created and deleted lab namespaces: a failed run is shown and tried again, up
-# to three times; a run that answers with another uid fails at once.
+# `buildah run` itself failed once in a cold make test, cause unknown (its stderr was dropped; the
+# same command answered a minute later): a failed run is shown and tried again, up to three times;
+# a run that answers with another uid fails at once.
 uid=
 for attempt in 1 2 3; do
   if uid=$(bah run --isolation chroot "$ctr" -- id -u 2>"$CACHE/smoke-run.err"); then break; fi

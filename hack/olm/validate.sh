@@ -15,7 +15,6 @@ if [ ! -x "$bin" ]; then
   # validators of earlier pins are not needed any more (the other directories are build.sh's and images.sh's)
   [ -d "${PLAINROUTE_CACHE}/olm" ] && find "${PLAINROUTE_CACHE}/olm" -mindepth 1 -maxdepth 1 -type d \
     -regextype posix-extended -regex '.*/[0-9a-f]{16}' ! -name "$hash" -exec rm -rf {} +
-  mkdir -p "$(dirname "$bin")"
   start=$(date +%s)
   printf '  building the OLM bundle validator (operator-framework/api) ' >&2
   (cd "$here" && go_build -trimpath -ldflags "-s -w" -o "$bin.tmp" .)
